@@ -6,7 +6,11 @@ public enum DemuxOutcome : byte
     /// <summary>An exact 4-tuple match (any state, TIME_WAIT included): hand it to that endpoint.</summary>
     Connection,
 
-    /// <summary>No connection, but a listener on the destination port: LISTEN-state processing.</summary>
+    /// <summary>
+    /// No connection, but a listener on the destination port: LISTEN-state processing
+    /// (RFC 9293 §3.10.7.2): a SYN goes to <see cref="TcpHost.OfferSyn"/>, an ACK may carry a SYN
+    /// cookie, any other ACK earns a RST and a RST is ignored.
+    /// </summary>
     Listener,
 
     /// <summary>Nothing matches: answer with <see cref="Segment.TryResetFor"/>.</summary>

@@ -13,6 +13,14 @@ internal struct DestinationState
     public int Held;
 
     /// <summary>
+    /// Of <see cref="Held"/>, the tuples on ports of the range's first parity (even ports for
+    /// 32768-60999), the ones connect() tries first. When all of those are held, the first pass
+    /// can only fail, and is skipped: without this, Linux's even-first order scans half the
+    /// range on every connect once the even ports are in TIME_WAIT.
+    /// </summary>
+    public int HeldFirstParity;
+
+    /// <summary>
     /// The per-destination perturbation of Linux's table_perturb[]: advanced past each port
     /// handed out so the next connect to the same destination starts its scan after it.
     /// </summary>

@@ -233,7 +233,11 @@ public sealed class TcpHost
         var start = EphemeralPorts.Offset(Options.PortSecret, localAddr, remoteAddr, remotePort) + (known ? state.Perturb : 0u);
         var sameParity = (count + 1) / 2;
         var oldestSeenTicks = long.MaxValue;
-        for (var step = 0; step < count; step++)
+        // The first pass finds nothing when every port of its parity is held and none of them
+        // can be reused: the kernel would scan it in vain, the simulator goes to the second pass.
+        var mayReuse = known && reuse && state.OldestTimeWaitSinceTicks < reusableBeforeTicks;
+        var firstStep = known && !mayReuse && state.HeldFirstParity >= sameParity ? sameParity : 0;
+        for (var step = firstStep; step < count; step++)
         {
             var port = (ushort)(Options.EphemeralPortMin + EphemeralPorts.Position(count, start, step));
             if (_listenersInRange > 0 && _listeners.ContainsKey(port))
@@ -241,6 +245,7 @@ public sealed class TcpHost
                 continue;
             }
 
+            Counters.EphemeralPortProbes++;
             var tuple = new FourTuple(localAddr, port, remoteAddr, remotePort);
             ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_connections, tuple, out var taken);
             var evicted = false;
@@ -273,6 +278,10 @@ public sealed class TcpHost
             if (!evicted)
             {
                 destinationState.Held++;
+                if (step < sameParity)
+                {
+                    destinationState.HeldFirstParity++;
+                }
             }
             destinationState.Perturb += (uint)(2 * scannedInPass + 2);
             AssertInvariants();
@@ -285,7 +294,7 @@ public sealed class TcpHost
             };
         }
 
-        if (known && reuse)
+        if (known && reuse && firstStep == 0)
         {
             // The scan saw every TIME_WAIT of this destination: remember the true oldest, so the
             // next attempts fail in O(1) until it is old enough.
@@ -596,8 +605,14 @@ public sealed class TcpHost
                 state.OldestTimeWaitSinceTicks = long.MaxValue;
             }
             state.Held++;
+            if (IsFirstParity(tuple.LocalPort))
+            {
+                state.HeldFirstParity++;
+            }
         }
     }
+
+    private bool IsFirstParity(ushort port) => ((port - Options.EphemeralPortMin) & 1) == 0;
 
     private void Remove(in FourTuple tuple)
     {
@@ -607,6 +622,10 @@ public sealed class TcpHost
             var destination = new Destination(tuple.LocalAddr, tuple.RemoteAddr, tuple.RemotePort);
             ref var state = ref CollectionsMarshal.GetValueRefOrNullRef(_destinations, destination);
             Debug.Assert(!Unsafe.IsNullRef(ref state), "an ephemeral tuple without its destination");
+            if (IsFirstParity(tuple.LocalPort))
+            {
+                state.HeldFirstParity--;
+            }
             if (--state.Held == 0)
             {
                 _destinations.Remove(destination);

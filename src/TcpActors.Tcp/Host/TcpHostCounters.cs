@@ -19,6 +19,13 @@ public sealed class TcpHostCounters
     /// <summary>TcpExt TWRecycled: connect() took a tuple over from a TIME_WAIT socket (tw_reuse).</summary>
     public long TimeWaitRecycled { get; internal set; }
 
+    /// <summary>
+    /// Ports connect() looked at, over all calls: the cost of port selection. Not a kernel
+    /// counter; it shows whether connect() stays O(1) (about one probe per call under churn,
+    /// none for a destination known to be exhausted).
+    /// </summary>
+    public long EphemeralPortProbes { get; internal set; }
+
     /// <summary>TcpExt ListenOverflows: a SYN or a final ACK met a full accept queue.</summary>
     public long ListenOverflows { get; internal set; }
 
