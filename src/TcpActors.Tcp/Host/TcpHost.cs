@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -351,7 +352,7 @@ public sealed class TcpHost
     }
 
     /// <summary>The listener on <paramref name="port"/>, if any.</summary>
-    public bool TryGetListener(ushort port, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Listener? listener) =>
+    public bool TryGetListener(ushort port, [NotNullWhen(true)] out Listener? listener) =>
         _listeners.TryGetValue(port, out listener);
 
     /// <summary>
