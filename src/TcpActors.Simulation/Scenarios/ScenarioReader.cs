@@ -517,6 +517,8 @@ internal sealed class ScenarioReader
                 Error(node, $"{path}: '{selector}' names a host that does not exist (there {(count == 1 ? "is 1 " + plural : $"are {count} {plural}s")}: {plural}-0{(count > 1 ? $"..{count - 1}" : "")})");
         }
         var duration = s.Run.Duration;
+        // An invalid duration was already reported and read as zero; comparing against it would only add noise.
+        if (duration <= TimeSpan.Zero) return;
         foreach (var (at, end, node, path) in _windows)
         {
             if (at >= duration)
@@ -581,29 +583,29 @@ internal sealed class ScenarioReader
         int bestDistance = int.MaxValue;
         foreach (var candidate in known)
         {
-            int distance = Levenshtein(given.ToLowerInvariant(), candidate);
+            int distance = EditDistance(given.ToLowerInvariant(), candidate.ToLowerInvariant());
             if (distance < bestDistance) (best, bestDistance) = (candidate, distance);
         }
         int allowed = Math.Max(1, Math.Min(3, given.Length / 3));
         return best is not null && bestDistance <= allowed ? $"; did you mean '{best}'?" : "";
     }
 
-    private static int Levenshtein(string a, string b)
+    /// <summary>Optimal string alignment distance: Levenshtein plus adjacent swaps ("choas" → "chaos" is 1).</summary>
+    private static int EditDistance(string a, string b)
     {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) previous[j] = j;
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
         for (int i = 1; i <= a.Length; i++)
         {
-            current[0] = i;
             for (int j = 1; j <= b.Length; j++)
             {
                 int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
             }
-            (previous, current) = (current, previous);
         }
-        return previous[b.Length];
+        return d[a.Length, b.Length];
     }
 
     private YamlMapping? Map(YamlNode node, string path, string? expected = null)

@@ -47,12 +47,15 @@ public static class UnitSyntax
         return false;
     }
 
-    /// <summary>The shortest exact spelling of a duration: <c>60s</c>, <c>250ms</c>, <c>1.5s</c>.</summary>
+    /// <summary>
+    /// An exact spelling of a duration in seconds or smaller units: <c>60s</c>, <c>7200s</c>,
+    /// <c>250ms</c>, <c>1.5s</c> — seconds, as ip-sysctl.rst and TCP folklore state them, never <c>1m</c>.
+    /// </summary>
     public static string FormatDuration(TimeSpan value)
     {
         long ticks = value.Ticks;
         if (ticks == 0) return "0s";
-        foreach (var (name, unitTicks) in DurationUnits)
+        foreach (var (name, unitTicks) in DurationUnits.AsSpan(2))
         {
             if (ticks % unitTicks == 0) return (ticks / unitTicks).ToString(Invariant) + name;
         }

@@ -13,6 +13,7 @@ internal sealed class YamlTreeReader
     private readonly IParser _parser;
     private readonly Action<int, int, string> _error;
     private readonly Dictionary<string, YamlNode> _anchors = new(StringComparer.Ordinal);
+    private int _lastLine = 1, _lastColumn = 1;
 
     private YamlTreeReader(IParser parser, Action<int, int, string> error)
     {
@@ -23,6 +24,8 @@ internal sealed class YamlTreeReader
     /// <summary>The document's root, or null when the text holds no document or is not YAML.</summary>
     public static YamlNode? Read(string text, Action<int, int, string> error)
     {
+        // YamlDotNet reports a tab in indentation at 1:1, whatever line it is on; find them first.
+        if (ReportTabIndentation(text, error)) return null;
         var reader = new YamlTreeReader(new Parser(new StringReader(text)), error);
         try
         {
@@ -30,9 +33,47 @@ internal sealed class YamlTreeReader
         }
         catch (YamlException e)
         {
-            error(Math.Max(1, (int)e.Start.Line), Math.Max(1, (int)e.Start.Column), "YAML syntax error: " + Clean(e.Message));
+            // Some scanner errors (a tab as indentation) come without a start mark; then the end
+            // mark, or failing that the last node read, is where to look.
+            var mark = e.Start.Line > 0 ? e.Start : e.End;
+            var (line, column) = mark.Line > 0 ? ((int)mark.Line, (int)Math.Max(1, mark.Column)) : (reader._lastLine, reader._lastColumn);
+            error(line, column, "YAML syntax error: " + Clean(e.Message));
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 16's scanner throws this, without a position, on some malformed flow
+            // collections; the last node read is the best position there is.
+            error(reader._lastLine, reader._lastColumn,
+                "YAML syntax error after this point: a '{' or '[' is not closed, or a key is missing its ':'");
+            return null;
+        }
+    }
+
+    private static bool ReportTabIndentation(string text, Action<int, int, string> error)
+    {
+        bool found = false;
+        int line = 1, column = 1;
+        bool inIndent = true;
+        foreach (char c in text)
+        {
+            if (c == '\n')
+            {
+                line++;
+                column = 1;
+                inIndent = true;
+                continue;
+            }
+            if (inIndent && c == '\t')
+            {
+                error(line, column, "YAML syntax error: a tab indents this line; YAML indents with spaces only");
+                found = true;
+                inIndent = false;
+            }
+            else if (c != ' ') inIndent = false;
+            column++;
+        }
+        return found;
     }
 
     private static string Clean(string message)
@@ -60,6 +101,11 @@ internal sealed class YamlTreeReader
 
     private YamlNode ReadNode()
     {
+        if (_parser.Current is { } current)
+        {
+            _lastLine = Math.Max(1, (int)current.Start.Line);
+            _lastColumn = Math.Max(1, (int)current.Start.Column);
+        }
         if (_parser.TryConsume<AnchorAlias>(out var alias))
         {
             if (_anchors.TryGetValue(alias.Value.Value, out var target)) return target;
@@ -69,6 +115,7 @@ internal sealed class YamlTreeReader
         if (_parser.TryConsume<Scalar>(out var scalar))
         {
             var node = new YamlScalar((int)scalar.Start.Line, (int)scalar.Start.Column, scalar.Value, scalar.Style is not ScalarStyle.Plain);
+            (_lastLine, _lastColumn) = (node.Line, node.Column);
             Remember(scalar.Anchor, node);
             return node;
         }
