@@ -137,3 +137,32 @@ public class LinkImpairmentsTests
         Assert.False(chaos.IsEmpty);
     }
 }
+
+public class LinkImpairmentsAllocationTests
+{
+    [Fact]
+    public void Deciding_the_fate_of_a_segment_allocates_nothing()
+    {
+        var link = new LinkImpairments(new Impairments
+        {
+            Delay = TimeSpan.FromMilliseconds(10), Jitter = TimeSpan.FromMilliseconds(2), JitterDistribution = JitterDistribution.Pareto,
+            Loss = LossSpec.GilbertElliott(0.01, 0.3), Duplicate = 0.01, Reorder = 0.01, Corrupt = 0.01,
+            Rate = new RateLimit { PacketsPerSecond = 1e6, QueueLimit = 100 },
+        }, LinkDirection.ClientToServer)
+        {
+            TargetedDrops = [new TargetedDrop(TcpFlags.Fin | TcpFlags.Ack, DirectionSelector.Both, 1, TimeSpan.Zero)],
+        };
+        var random = new RandomStream(1, 1);
+        var segment = new Segment { Flags = TcpFlags.Ack, PayloadLength = 100 };
+        long sum = 0;
+        for (int i = 0; i < 1000; i++) sum += link.Decide(TimeSpan.FromTicks(i * 20L), segment, ref random).DeliverAt.Ticks;
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 1000; i < 101_000; i++) sum += link.Decide(TimeSpan.FromTicks(i * 20L), segment, ref random).DeliverAt.Ticks;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // One allocation per segment would be at least 2.4 MB here; the slack is for the runtime.
+        Assert.True(allocated < 4096, $"{allocated} bytes allocated for 100,000 decisions");
+        Assert.NotEqual(0, sum);
+    }
+}
