@@ -82,4 +82,23 @@ public sealed record ChaosEvent
 
     /// <summary>The end of the window, or null when it lasts to the end of the run.</summary>
     public TimeSpan? End => For is { } f ? At + f : null;
+
+    /// <summary>True when a window event is in force at <paramref name="now"/>: [At, End).</summary>
+    public bool IsActiveAt(TimeSpan now) => now >= At && (End is not { } end || now < end);
+
+    /// <summary>
+    /// True when the event acts on <paramref name="link"/>. A one-way partition selects only links
+    /// from <c>Between.A</c> to <c>Between.B</c>.
+    /// </summary>
+    public bool Selects(LinkId link)
+    {
+        if (Kind == ChaosKind.Partition && OneWay)
+            return Between.A.Contains(link.FromRole, link.From) && Between.B.Contains(link.ToRole, link.To) && Direction.Matches(link.Direction);
+        return link.IsSelectedBy(Between, Direction);
+    }
+
+    /// <summary>For a <see cref="ChaosKind.Drop"/> event, the rule the network applies (one per shard).</summary>
+    public TargetedDrop ToTargetedDrop() => Kind == ChaosKind.Drop
+        ? new TargetedDrop(DropFlags, Direction, DropCount, At)
+        : throw new InvalidOperationException($"a {Kind} event is not a targeted drop");
 }

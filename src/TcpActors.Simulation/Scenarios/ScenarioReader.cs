@@ -555,7 +555,9 @@ internal sealed class ScenarioReader
         {
             string key = entry.Key.Value;
             if (Array.IndexOf(allowed, key) >= 0) continue;
-            Error(entry.Key, $"unknown key '{key}' in {context}{Suggest(key, allowed)} (expected one of: {string.Join(", ", allowed)})");
+            string hint = Suggest(key, allowed);
+            if (hint.Length == 0) hint = Elsewhere(key, context);
+            Error(entry.Key, $"unknown key '{key}' in {context}{hint} (expected one of: {string.Join(", ", allowed)})");
         }
         return new FieldSet(map);
     }
@@ -576,7 +578,23 @@ internal sealed class ScenarioReader
         return node;
     }
 
-    /// <summary>" (did you mean 'x'?)" when a known key is close to the unknown one, else "".</summary>
+    private static readonly (string Section, string[] Keys)[] Sections =
+    [
+        ("tcp", ScenarioKeys.Tcp), ("network", ScenarioKeys.Network), ("workload", ScenarioKeys.Workload),
+        ("run", ScenarioKeys.Run), ("the top level", ScenarioKeys.Root), ("tcp.keepalive", ScenarioKeys.Keepalive),
+    ];
+
+    /// <summary>"; 'time_wait' belongs under tcp" when the key is valid in another main section.</summary>
+    private static string Elsewhere(string key, string context)
+    {
+        foreach (var (section, keys) in Sections)
+        {
+            if (section != context && Array.IndexOf(keys, key) >= 0) return $"; '{key}' belongs under {section}";
+        }
+        return "";
+    }
+
+    /// <summary>"; did you mean 'x'?" when a known key is close to the unknown one, else "".</summary>
     internal static string Suggest(string given, IEnumerable<string> known)
     {
         string? best = null;

@@ -16,6 +16,7 @@ public class MalformedScenarioTests
             5, 3, "unknown key 'lossy' in network; did you mean 'loss'? (expected one of: delay, jitter," },
         { "unknown-top-level-key", "name: x\nworkload: { couples: 1 }\nchoas: []\n", 3, 1, "unknown key 'choas' in the scenario; did you mean 'chaos'?" },
         { "unknown-key-far-from-any", "name: x\nworkload: { couples: 1, zzzzzz: 1 }\n", 2, 25, "unknown key 'zzzzzz' in workload (expected one of: couples," },
+        { "key-in-the-wrong-section", Ok + "network: { time_wait: 30s }\n", 3, 12, "unknown key 'time_wait' in network; 'time_wait' belongs under tcp (expected one of:" },
         { "loss-above-one", Ok + "network: { loss: 1.5 }\n", 3, 18, "network.loss must be a probability from 0 to 1 (or 0% to 100%); got 1.5" },
         { "negative-couples", "name: x\nworkload:\n  couples: -3\n", 3, 12, "workload.couples must be a whole number from 0 to 100000000; got -3" },
         { "duration-without-unit", Ok + "network: { delay: 10 }\n", 3, 19, "network.delay needs a unit: write '10s' or '10ms', not '10'" },

@@ -103,3 +103,27 @@ public class UnitSyntaxTests
         Assert.Equal(p, value);
     }
 }
+
+public class UnitSyntaxRoundTripTests
+{
+    [Fact]
+    public void Any_duration_size_and_number_written_reads_back_unchanged()
+    {
+        // A seeded sweep rather than a property-testing library: the same 30,000 cases every run.
+        var random = new TcpActors.Runtime.RandomStream(2026, 11);
+        for (int i = 0; i < 10_000; i++)
+        {
+            var duration = TimeSpan.FromTicks((long)(random.NextUInt64() >> (int)(1 + random.NextUInt32(60))));
+            Assert.True(UnitSyntax.TryParseDuration(UnitSyntax.FormatDuration(duration), out var d), UnitSyntax.FormatDuration(duration));
+            Assert.Equal(duration, d);
+
+            long bytes = (long)(random.NextUInt64() >> (int)(2 + random.NextUInt32(61)));
+            Assert.True(UnitSyntax.TryParseSize(UnitSyntax.FormatSize(bytes), out long b));
+            Assert.Equal(bytes, b);
+
+            double p = random.NextDouble();
+            Assert.True(UnitSyntax.TryParseProbability(UnitSyntax.FormatNumber(p), out double q));
+            Assert.Equal(p, q);
+        }
+    }
+}
