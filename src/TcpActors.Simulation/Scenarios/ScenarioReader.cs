@@ -453,6 +453,8 @@ internal sealed class ScenarioReader
                 if (kindOf == ChaosKind.Clog && span is null) Error(map, $"{path}: a clog needs 'for' (traffic is released when it ends)");
                 break;
             case ChaosKind.Crash:
+                foreach (var linkKey in (string[])["between", "direction"])
+                    if (f.KeyNode(linkKey) is { } lk) Error(lk, $"{path}.{linkKey} selects links; a crash selects hosts with 'crash: server-0'");
                 e = e with
                 {
                     Crash = Selector(f.Get("crash")!, path + ".crash"),

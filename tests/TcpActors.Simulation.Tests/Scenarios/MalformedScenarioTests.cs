@@ -52,6 +52,7 @@ public class MalformedScenarioTests
         { "chaos-event-does-nothing", Ok + "chaos:\n  - { at: 1s, for: 2s }\n", 4, 5, "chaos[0] does nothing" },
         { "chaos-event-does-two-things", Ok + "chaos:\n  - { at: 1s, for: 2s, loss: 0.5, blackhole: true }\n", 4, 35, "chaos[0] does more than one thing ('loss' and 'blackhole')" },
         { "crash-with-for", Ok + "chaos:\n  - { at: 1s, for: 2s, crash: server-0 }\n", 4, 15, "chaos[0]: a crash has no 'for'; use restart_after" },
+        { "crash-with-between", Ok + "chaos:\n  - { at: 1s, crash: servers, between: [clients, servers] }\n", 4, 31, "chaos[0].between selects links; a crash selects hosts with 'crash: server-0'" },
         { "drop-unknown-flag", Ok + "chaos:\n  - { at: 1s, drop: { flags: [ACK, FYN] } }\n", 4, 36, "chaos[0].drop.flags must be one of FIN | SYN | RST | PSH | ACK; got 'FYN'; did you mean 'FIN'?" },
         { "churn-and-close-together", "name: x\nworkload:\n  couples: 1\n  close: { at: 1s }\n  churn: { rate: 10/s, lifetime: 1s }\n", 4, 3, "workload.churn replaces workload.close" },
         { "rate-without-per-second", "name: x\nworkload:\n  couples: 1\n  churn: { rate: 10, lifetime: 1s }\n", 4, 18, "workload.churn.rate must be a rate such as 500/s; got '10'" },
