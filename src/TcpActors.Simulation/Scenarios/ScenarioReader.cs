@@ -16,6 +16,9 @@ internal sealed class ScenarioReader
     private readonly List<(HostSelector Selector, YamlNode Node, string Path)> _selectors = [];
     private readonly List<(TimeSpan At, TimeSpan? End, YamlNode Node, string Path)> _windows = [];
 
+    // Where whole-file errors point: the node that can be fixed, or the nearest enclosing one.
+    private YamlNode? _runNode, _rootNode, _clientsCountNode, _shardsNode;
+
     public ScenarioReader(string file) => _file = file;
 
     public ScenarioLoadResult Read(string text)
@@ -94,8 +97,6 @@ internal sealed class ScenarioReader
             Network = network, Workload = workload, Chaos = chaos, Run = run,
         };
     }
-
-    private YamlNode? _runNode, _rootNode, _clientsCountNode, _shardsNode;
 
     private static readonly string[] ProfileNames = [.. TcpProfile.BuiltIn.Select(p => p.Name)];
 
