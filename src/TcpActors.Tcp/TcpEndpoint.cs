@@ -213,7 +213,8 @@ public sealed class TcpEndpoint
 
     /// <summary>
     /// Active OPEN (connect()): sends a SYN with <paramref name="iss"/> and enters SYN_SENT.
-    /// Allowed from CLOSED only; an endpoint that has reached CLOSED may be opened again.
+    /// Allowed from CLOSED (an endpoint that has reached CLOSED may be opened again) and, as RFC 9293's
+    /// "SEND in LISTEN", from LISTEN on the same local port.
     /// </summary>
     /// <exception cref="ArgumentException">An address or port of <paramref name="tuple"/> is zero.</exception>
     public TcpError Connect<TSink>(TimeSpan now, FourTuple tuple, SeqNum iss, TSink sink) where TSink : ITcpSink
@@ -222,7 +223,10 @@ public sealed class TcpEndpoint
         {
             throw new ArgumentException($"connect needs a complete 4-tuple without zero addresses or ports, got {tuple}", nameof(tuple));
         }
-        if (_state != TcpState.Closed) return TcpError.AlreadyOpen;
+        // RFC 9293 §3.10.2: SEND in LISTEN with a foreign socket turns the passive open into an active
+        // one (LISTEN → SYN_SENT). Sockets cannot do this, the RFC model can.
+        bool fromListen = _state == TcpState.Listen && tuple.LocalPort == _tuple.LocalPort;
+        if (_state != TcpState.Closed && !fromListen) return TcpError.AlreadyOpen;
 
         long t = now.Ticks;
         ResetConnection();
