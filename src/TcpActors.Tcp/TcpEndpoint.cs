@@ -164,6 +164,9 @@ public sealed class TcpEndpoint
     /// <summary>The window this endpoint advertises: receive buffer minus unread bytes.</summary>
     public int ReceiveWindow => (int)Math.Max(0L, _profile.ReceiveWindow - (long)_rcvUnread);
 
+    /// <summary>SND.WND: the window the peer advertised last.</summary>
+    public int SendWindow => _sndWnd;
+
     /// <summary>Bytes received in order and not read yet.</summary>
     public int BytesToRead => (int)_rcvUnread;
 
@@ -685,6 +688,14 @@ public sealed class TcpEndpoint
                 if (seg.Ack > _sndUna) OnAckAdvance(t, seg.Ack);
                 _sndWnd = seg.Window;
             }
+            if (_sndUna == _sndMax && _timer == TcpTimer.Retransmit && _retransmits > 0 && (_flags & Flag.AppClosed) == 0)
+            {
+                // An answered window probe: the peer is alive, so probing may go on for as long as its
+                // window stays shut (Linux tcp_ack resets icsk_probes_out). An orphan keeps counting and
+                // gives up after its retries, as Linux's tcp_probe_timer does for dead sockets.
+                _retransmits = 0;
+                _rtxStamp = t;
+            }
         }
 
         // Any acceptable segment is a sign of life (Linux resets icsk_probes_out in tcp_ack).
@@ -963,10 +974,20 @@ public sealed class TcpEndpoint
         _rttStart = -1; // Karn: the retransmitted segment is not timed.
         if (_state is TcpState.SynSent or TcpState.SynReceived) _flags |= Flag.SynRetransmitted;
 
-        // Go back to the oldest unacknowledged byte and resend one segment; the rest follows as ACKs
-        // come back (no congestion control: see docs/tcp-model.md).
-        _sndNxt = _sndUna;
-        TransmitOne(t, sink);
+        if (_sndUna == _sndMax)
+        {
+            // Persist timer: nothing in flight, data held back by a zero window. Like Linux
+            // (tcp_send_probe0 → tcp_xmit_probe_skb) send an out-of-window SEG.SEQ = SND.UNA-1 with no
+            // data; the peer's ACK carries its current window.
+            sink.Transmit(MakeSegment(_sndUna - 1, 0, TcpFlags.Ack));
+        }
+        else
+        {
+            // Go back to the oldest unacknowledged byte and resend one segment; the rest follows as
+            // ACKs come back (no congestion control: see docs/tcp-model.md).
+            _sndNxt = _sndUna;
+            TransmitOne(t, sink);
+        }
 
         // RFC 6298 §5.5 backoff, capped at max_rto (§2.5). Linux keeps the first
         // tcp_syn_linear_timeouts SYN retransmissions at a flat RTO (tcp_retransmit_timer).
@@ -1101,6 +1122,10 @@ public sealed class TcpEndpoint
         while (TransmitNext(t, ignoreWindow: false, sink))
         {
         }
+        // Data the peer's window holds back, with nothing in flight to bring an ACK: the retransmission
+        // timer doubles as the persist timer (RFC 9293 §3.8.6.1), and its expiry sends one MSS as the
+        // window probe. Backoff and retry limits are those of data.
+        if (_timer != TcpTimer.Retransmit && _sndEnd - _sndNxt > 0) ArmRetransmit(t);
     }
 
     /// <summary>One segment from SND.NXT regardless of the window: the retransmission of the head.</summary>
@@ -1146,6 +1171,7 @@ public sealed class TcpEndpoint
     private void Emit<TSink>(long t, SeqNum seq, int len, TcpFlags flags, TSink sink) where TSink : ITcpSink
     {
         var segment = MakeSegment(seq, len, flags);
+        bool nothingInFlight = _sndUna == _sndMax;
         SeqNum end = seq + segment.SeqLength;
         if (_sndNxt < end) _sndNxt = end;
         if (_sndMax < end)
@@ -1159,7 +1185,8 @@ public sealed class TcpEndpoint
             _sndMax = end;
         }
         if ((flags & TcpFlags.Ack) != 0) AckSent();
-        if (_timer != TcpTimer.Retransmit) ArmRetransmit(t);
+        // RFC 6298 §5.1: start the timer if it is not running; the persist timer gives way to it.
+        if (_timer != TcpTimer.Retransmit || nothingInFlight) ArmRetransmit(t);
         sink.Transmit(segment);
     }
 

@@ -118,8 +118,10 @@ public sealed class Couple
     /// <summary>Steps both sides in time order until nothing is due before <paramref name="until"/>; the clock ends at <paramref name="until"/>.</summary>
     public void Drive(TimeSpan until)
     {
-        while (true)
+        for (int steps = 0; ; steps++)
         {
+            // Put a limit on everything: a TCP that never stops talking is a bug, not a slow test.
+            Assert.True(steps < 200_000, $"livelock: still busy at {Now}\n{string.Join("\n", Sent.TakeLast(20))}");
             TimeSpan next = TimeSpan.MaxValue;
             int nextIndex = -1;
             for (int i = 0; i < _inFlight.Count; i++)

@@ -88,6 +88,10 @@ public class DataTransferTests
         Assert.Equal(3000, couple.Server.BytesToRead);
         Assert.Equal(0, couple.Server.ReceiveWindow);
         Assert.Equal(3000, couple.SentBy(Side.Client).Sum(s => s.Dropped ? 0 : s.Segment.PayloadLength));
+        // Meanwhile the persist timer probes the shut window with empty segments at SND.UNA-1.
+        var probes = couple.SentBy(Side.Client).Where(s => s.Segment.PayloadLength == 0 && s.Segment.Seq == couple.Client.SndUna - 1).ToList();
+        Assert.NotEmpty(probes);
+        Assert.Equal(TcpState.Established, couple.Client.State);
 
         // Reading reopens the window; the window update lets the rest flow.
         for (int i = 0; i < 10 && couple.Client.BytesUnacknowledged > 0; i++)
