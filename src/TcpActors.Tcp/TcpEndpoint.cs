@@ -43,6 +43,13 @@ public sealed class TcpEndpoint
     /// <summary>RFC 6298 §5.7: after a retransmitted SYN without an RTT sample, RTO restarts at 3 s.</summary>
     private static readonly long s_rtoFallbackTicks = TimeSpan.FromSeconds(3).Ticks;
 
+    /// <summary>
+    /// Linux tcp_invalid_ratelimit (500 ms): at most one ACK per this interval answers out-of-window
+    /// segments without data, SYNs and in-window RSTs, so two desynchronized peers cannot ACK each other
+    /// forever (an ACK storm) and challenge ACKs stay rate-limited as RFC 5961 §7 asks.
+    /// </summary>
+    private static readonly long s_invalidRateLimitTicks = TimeSpan.FromMilliseconds(500).Ticks;
+
     /// <summary>RFC 6298 §2.3: G, the clock granularity added to 4·RTTVAR (1 ms, as Linux's jiffies at HZ=1000).</summary>
     private static readonly long s_granularityTicks = TimeSpan.FromMilliseconds(1).Ticks;
 
@@ -104,6 +111,8 @@ public sealed class TcpEndpoint
     private long _timerAt;
     /// <summary>Deadline of the delayed ACK in ticks, <see cref="Never"/> when no ACK is owed.</summary>
     private long _ackAt;
+    /// <summary>When the last ACK for an out-of-window segment or a challenge ACK went out (rate limit).</summary>
+    private long _lastOowAckAt;
     private TcpState _state;
     private TcpTimer _timer;
     private Flag _flags;
@@ -599,8 +608,9 @@ public sealed class TcpEndpoint
             return;
         }
 
-        // Unacceptable segments (a SYN included, RFC 5961 §4) get an ACK; acceptable ones are dropped.
-        if (!IsAcceptable(seg)) SendAck(t, sink);
+        // Unacceptable segments (a SYN included, RFC 5961 §4) get an ACK, rate-limited as in Linux's
+        // tcp_timewait_check_oow_rate_limit; acceptable ones are dropped.
+        if (!IsAcceptable(seg) && !OutOfWindowAckLimited(t, seg)) SendAck(t, sink);
     }
 
     private void OnSegmentSynchronized<TSink>(long t, in Segment incoming, TSink sink) where TSink : ITcpSink
@@ -628,7 +638,7 @@ public sealed class TcpEndpoint
         // a RST. Retransmitted FINs in CLOSE_WAIT, CLOSING and LAST_ACK are re-ACKed this way.
         if (!IsAcceptable(seg))
         {
-            if (!seg.Has(TcpFlags.Rst)) SendAck(t, sink);
+            if (!seg.Has(TcpFlags.Rst) && !OutOfWindowAckLimited(t, seg)) SendAck(t, sink);
             return;
         }
 
@@ -638,7 +648,7 @@ public sealed class TcpEndpoint
         {
             if (seg.Seq != _rcvNxt)
             {
-                SendAck(t, sink);
+                if (!OutOfWindowAckLimited(t, seg)) SendAck(t, sink);
                 return;
             }
             OnResetAccepted(sink);
@@ -655,7 +665,7 @@ public sealed class TcpEndpoint
                 return;
             }
             // RFC 5961 §4: challenge ACK, never a reset.
-            SendAck(t, sink);
+            if (!OutOfWindowAckLimited(t, seg)) SendAck(t, sink);
             return;
         }
 
@@ -889,6 +899,18 @@ public sealed class TcpEndpoint
     {
         SetState(TcpState.TimeWait, sink);
         ArmTimeWait(t);
+    }
+
+    /// <summary>
+    /// Linux tcp_oow_rate_limited: segments carrying data are always answered; pure ACKs, SYNs and
+    /// RSTs get at most one answer per <see cref="s_invalidRateLimitTicks"/>.
+    /// </summary>
+    private bool OutOfWindowAckLimited(long t, in Segment seg)
+    {
+        if (seg.PayloadLength > 0 && !seg.Has(TcpFlags.Syn)) return false;
+        if (t - _lastOowAckAt < s_invalidRateLimitTicks) return true;
+        _lastOowAckAt = t;
+        return false;
     }
 
     /// <summary>Whether a segment passes RFC 9293 §3.10.7.4's first check (the four-case table).</summary>
@@ -1294,6 +1316,7 @@ public sealed class TcpEndpoint
         _timer = TcpTimer.None;
         _timerAt = Never;
         _ackAt = Never;
+        _lastOowAckAt = long.MinValue / 2;
         _flags = 0;
         _retransmits = 0;
         _probes = 0;

@@ -237,4 +237,21 @@ public class ResetRulesTests
         Assert.Equal(new SeqNum(91), rst.Segment.Seq);
         Assert.Equal(TcpState.SynSent, couple.Client.State);
     }
+
+    [Fact]
+    public void Answers_to_out_of_window_pure_acks_are_rate_limited_to_one_per_500_ms()
+    {
+        // Two desynchronized peers would otherwise ACK each other forever (Linux tcp_invalid_ratelimit).
+        var couple = Couple.Established();
+        var stray = ToServer(couple.Server.RcvNxt + 200_000, TcpFlags.Ack, couple.Server.SndNxt);
+        int before = couple.SentBy(Side.Server).Count();
+        for (int i = 0; i < 5; i++) couple.Inject(Side.Server, stray, TimeSpan.FromMilliseconds(10 + 100 * i)); // over 400 ms
+        couple.DriveFor(TimeSpan.FromMilliseconds(450));
+        Assert.Equal(before + 1, couple.SentBy(Side.Server).Count());
+
+        couple.DriveFor(TimeSpan.FromMilliseconds(100));
+        couple.Inject(Side.Server, stray);
+        couple.DriveFor(TimeSpan.FromMilliseconds(20));
+        Assert.Equal(before + 2, couple.SentBy(Side.Server).Count()); // 500 ms later it answers again
+    }
 }
