@@ -820,7 +820,6 @@ public sealed class TcpEndpoint
     {
         _rcvNxt += 1;
         _flags |= Flag.PeerFin;
-        sink.Notify(this, TcpEvent.PeerClosed, 0);
         switch (_state)
         {
             case TcpState.SynReceived:
@@ -843,6 +842,8 @@ public sealed class TcpEndpoint
                 EnterTimeWait(t, sink);
                 break;
         }
+        // Told after the state change, so the application sees CLOSE_WAIT (or TIME_WAIT) when it hears.
+        sink.Notify(this, TcpEvent.PeerClosed, 0);
     }
 
     private void OnResetAccepted<TSink>(TSink sink) where TSink : ITcpSink
