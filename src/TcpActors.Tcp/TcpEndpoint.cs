@@ -9,6 +9,7 @@
 // after close, keepalive reset), the Linux function is named next to the code.
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace TcpActors.Tcp;
 
@@ -55,6 +56,9 @@ public sealed class TcpEndpoint
 
     /// <summary>The last profile that passed validation; profiles are immutable, so one check per profile suffices.</summary>
     private static volatile TcpProfile? s_lastValidProfile;
+
+    /// <summary>Every profile instance that passed validation (by reference), so hosts mixing profiles do not revalidate.</summary>
+    private static readonly ConditionalWeakTable<TcpProfile, object> s_validProfiles = new();
 
     [Flags]
     private enum Flag : byte
@@ -132,7 +136,12 @@ public sealed class TcpEndpoint
         ArgumentNullException.ThrowIfNull(profile);
         if (!ReferenceEquals(profile, s_lastValidProfile))
         {
-            s_lastValidProfile = profile.Validate();
+            if (!s_validProfiles.TryGetValue(profile, out _))
+            {
+                profile.Validate();
+                s_validProfiles.AddOrUpdate(profile, profile);
+            }
+            s_lastValidProfile = profile;
         }
         _profile = profile;
         _faults = faults;
@@ -629,6 +638,7 @@ public sealed class TcpEndpoint
             {
                 // (SYN_RECEIVED, SYN again): the peer did not get our SYN-ACK; send it again at once
                 // (Linux tcp_check_req → inet_rtx_syn_ack). The retry budget is not charged.
+                sink.Notify(this, TcpEvent.Retransmission, 0);
                 Emit(t, _iss, 0, TcpFlags.Syn | TcpFlags.Ack, sink);
                 return;
             }
@@ -1009,6 +1019,7 @@ public sealed class TcpEndpoint
             // Go back to the oldest unacknowledged byte and resend one segment; the rest follows as
             // ACKs come back (no congestion control: see docs/tcp-model.md).
             _sndNxt = _sndUna;
+            sink.Notify(this, TcpEvent.Retransmission, 0);
             TransmitOne(t, sink);
         }
 

@@ -42,4 +42,11 @@ public enum TcpEvent : byte
 
     /// <summary>The endpoint reached CLOSED; nothing more will happen unless it is opened again.</summary>
     Closed,
+
+    /// <summary>
+    /// The next <see cref="ITcpSink.Transmit"/> repeats sequence space already sent (a SYN, SYN-ACK,
+    /// data or FIN retransmission), for the "retransmitted" segment counter. Added last so the values
+    /// above keep their numbers.
+    /// </summary>
+    Retransmission,
 }
