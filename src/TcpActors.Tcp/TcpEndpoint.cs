@@ -321,6 +321,43 @@ public sealed class TcpEndpoint
     }
 
     /// <summary>
+    /// Makes this fresh endpoint the connection a SYN cookie vouched for: <paramref name="ack"/> is the
+    /// peer's third segment and acknowledges <paramref name="iss"/> + 1, the cookie sent in a stateless
+    /// SYN-ACK (<see cref="SynAckFor"/>); the host has checked the cookie. Reports
+    /// CLOSED→SYN_RECEIVED→ESTABLISHED, as Linux's cookie_v4_check creates the child in SYN_RECV, then
+    /// handles the rest of the segment (data, FIN) as usual. Like <see cref="AcceptSyn"/>, the child
+    /// ends in CLOSED.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="ack"/> is not a plain ACK of <paramref name="iss"/> + 1.</exception>
+    public TcpError AcceptCookieAck<TSink>(TimeSpan now, in Segment ack, SeqNum iss, TSink sink) where TSink : ITcpSink
+    {
+        if ((ack.Flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) != TcpFlags.Ack || ack.Ack != iss + 1)
+        {
+            throw new ArgumentException($"a SYN cookie needs an ACK of {iss + 1} without SYN or RST, got [{ack.Flags.ToWireshark()}] ack={ack.Ack}", nameof(ack));
+        }
+        if (ack.SrcPort == 0 || ack.DstPort == 0)
+        {
+            throw new ArgumentException("a segment from or to port 0 cannot open a connection", nameof(ack));
+        }
+        if (_state != TcpState.Closed) return TcpError.AlreadyOpen;
+
+        ResetConnection();
+        _tuple = ack.ReceiverTuple;
+        SetIss(iss);
+        // The stateless SYN-ACK took ISS; the peer's SYN took the number just before its ACK's.
+        _sndNxt = iss + 1;
+        _sndMax = iss + 1;
+        _irs = ack.Seq - 1;
+        _rcvNxt = ack.Seq;
+        _sndWnd = ack.Window;
+        _flags = Flag.Passive | Flag.Child;
+        SetState(TcpState.SynReceived, sink);
+        OnSegmentSynchronized(now.Ticks, ack, sink);
+        AssertInvariants();
+        return TcpError.None;
+    }
+
+    /// <summary>
     /// SEND: queues <paramref name="bytes"/> bytes and transmits what the peer's window allows, in
     /// segments of at most MSS bytes. Data queued before the handshake completes goes out after it.
     /// </summary>

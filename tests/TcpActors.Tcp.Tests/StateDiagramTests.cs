@@ -338,4 +338,33 @@ public class StateDiagramTests
         AssertArrow(couple, Side.Client, TcpState.Established, TcpState.Closed);
         Assert.Equal([TcpEvent.Established, TcpEvent.Reset, TcpEvent.Closed], couple.EventsOf(Side.Client));
     }
+
+    // --- SYN cookies (host side) ---
+
+    [Fact]
+    public void A_syn_cookie_ack_makes_an_established_child_without_any_state_held_before()
+    {
+        var couple = new Couple();
+        couple.LoseAllFrom(Side.Client); // the host, not the endpoint, answers the SYN
+        couple.Client.Connect(couple.Now, Couple.ClientTuple, Couple.ClientIss, couple.ClientSink);
+        var syn = couple.Sent.Single().Segment;
+        var cookie = new SeqNum(0xC00C1E);
+        var synAck = TcpEndpoint.SynAckFor(syn, cookie, TcpProfile.Linux);
+        Assert.Equal((TcpFlags.Syn | TcpFlags.Ack, Couple.ClientIss + 1), (synAck.Flags, synAck.Ack));
+        couple.Inject(Side.Client, synAck);
+        couple.DriveFor(Ms10);
+        var thirdAck = couple.SentBy(Side.Client).Last().Segment;
+
+        Assert.Equal(TcpError.None, couple.Server.AcceptCookieAck(couple.Now, thirdAck, cookie, couple.ServerSink));
+
+        Assert.Equal([TcpState.SynReceived, TcpState.Established], couple.StatesOf(Side.Server));
+        Assert.Equal(Couple.ServerTuple, couple.Server.Tuple);
+        Assert.Throws<ArgumentException>(() => new TcpEndpoint(TcpProfile.Linux).AcceptCookieAck(couple.Now, thirdAck, cookie + 5, couple.ServerSink));
+        couple.Lose = null;
+        couple.Client.Send(couple.Now, 100, couple.ClientSink);
+        couple.Server.Send(couple.Now, 200, couple.ServerSink);
+        couple.DriveUntilIdle();
+        Assert.Equal(100, couple.Server.BytesToRead);
+        Assert.Equal(200, couple.Client.BytesToRead);
+    }
 }
