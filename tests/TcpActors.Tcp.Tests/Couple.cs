@@ -115,6 +115,49 @@ public sealed class Couple
         return couple;
     }
 
+    /// <summary>Fixture: the client closed first and its FIN is ACKed — client FIN_WAIT_2, server CLOSE_WAIT.</summary>
+    public static Couple ClientInFinWait2(TcpProfile? profile = null, bool shutdownOnly = false)
+    {
+        var couple = Established(profile);
+        if (shutdownOnly) couple.Client.ShutdownWrite(couple.Now, couple.ClientSink);
+        else couple.Client.Close(couple.Now, couple.ClientSink);
+        couple.DriveFor(TimeSpan.FromSeconds(1)); // past the server's delayed ACK
+        Assert.Equal(TcpState.FinWait2, couple.Client.State);
+        Assert.Equal(TcpState.CloseWait, couple.Server.State);
+        return couple;
+    }
+
+    /// <summary>Fixture: the server closed too, its FIN not yet arrived — server LAST_ACK, client FIN_WAIT_2.</summary>
+    public static Couple ServerInLastAck(TcpProfile? profile = null)
+    {
+        var couple = ClientInFinWait2(profile);
+        couple.Server.Close(couple.Now, couple.ServerSink);
+        Assert.Equal(TcpState.LastAck, couple.Server.State);
+        return couple;
+    }
+
+    /// <summary>Fixture: a finished four-way close — client TIME_WAIT, server CLOSED, nothing in flight.</summary>
+    public static Couple ClientInTimeWait(TcpProfile? profile = null)
+    {
+        var couple = ServerInLastAck(profile);
+        couple.DriveFor(TimeSpan.FromSeconds(1));
+        Assert.Equal(TcpState.TimeWait, couple.Client.State);
+        Assert.Equal(TcpState.Closed, couple.Server.State);
+        return couple;
+    }
+
+    /// <summary>Fixture: both closed at once and the FINs crossed — both CLOSING, the ACKs in flight.</summary>
+    public static Couple BothClosing(EndpointFaults faults = EndpointFaults.None)
+    {
+        var couple = Established(clientFaults: faults, serverFaults: faults);
+        couple.Client.Close(couple.Now, couple.ClientSink);
+        couple.Server.Close(couple.Now, couple.ServerSink);
+        couple.DriveFor(TimeSpan.FromMilliseconds(10));
+        Assert.Equal(TcpState.Closing, couple.Client.State);
+        Assert.Equal(TcpState.Closing, couple.Server.State);
+        return couple;
+    }
+
     /// <summary>Steps both sides in time order until nothing is due before <paramref name="until"/>; the clock ends at <paramref name="until"/>.</summary>
     public void Drive(TimeSpan until)
     {

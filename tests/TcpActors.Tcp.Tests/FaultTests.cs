@@ -20,10 +20,7 @@ public class FaultTests
     [Fact]
     public void With_closing_never_acks_a_simultaneous_close_does_not_complete()
     {
-        var faults = EndpointFaults.ClosingNeverAcks;
-        var couple = Couple.Established(clientFaults: faults, serverFaults: faults);
-        couple.Client.Close(couple.Now, couple.ClientSink);
-        couple.Server.Close(couple.Now, couple.ServerSink);
+        var couple = Couple.BothClosing(EndpointFaults.ClosingNeverAcks);
         couple.Drive(TimeSpan.FromSeconds(60));
 
         Assert.Equal(TcpState.Closing, couple.Client.State);

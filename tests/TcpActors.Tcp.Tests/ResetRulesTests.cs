@@ -120,21 +120,10 @@ public class ResetRulesTests
         Assert.Equal(couple.Server.RcvNxt, challenge.Segment.Ack);
     }
 
-    private static Couple ClientInTimeWait(TcpProfile profile)
-    {
-        var couple = Couple.Established(profile);
-        couple.Client.Close(couple.Now, couple.ClientSink);
-        couple.DriveFor(TimeSpan.FromSeconds(1));
-        couple.Server.Close(couple.Now, couple.ServerSink);
-        couple.DriveFor(TimeSpan.FromSeconds(1));
-        Assert.Equal(TcpState.TimeWait, couple.Client.State);
-        return couple;
-    }
-
     [Fact]
     public void A_rst_in_time_wait_ends_it_early_on_linux()
     {
-        var couple = ClientInTimeWait(TcpProfile.Linux);
+        var couple = Couple.ClientInTimeWait(TcpProfile.Linux);
         couple.Inject(Side.Client, couple.SentBy(Side.Server).Last().Segment with { Flags = TcpFlags.Rst, Seq = couple.Client.RcvNxt });
         couple.DriveFor(Ms10);
 
@@ -144,7 +133,7 @@ public class ResetRulesTests
     [Fact]
     public void A_rst_in_time_wait_is_ignored_when_rfc1337_is_on()
     {
-        var couple = ClientInTimeWait(TcpProfile.Bsd);
+        var couple = Couple.ClientInTimeWait(TcpProfile.Bsd);
         couple.Inject(Side.Client, couple.SentBy(Side.Server).Last().Segment with { Flags = TcpFlags.Rst, Seq = couple.Client.RcvNxt });
         couple.DriveFor(Ms10);
 

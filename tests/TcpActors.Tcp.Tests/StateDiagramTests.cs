@@ -249,12 +249,7 @@ public class StateDiagramTests
     [Fact]
     public void Fin_wait_2_goes_to_time_wait_on_fin_answering_with_ack()
     {
-        var couple = Couple.Established();
-        couple.Client.Close(couple.Now, couple.ClientSink);
-        couple.DriveFor(TimeSpan.FromMilliseconds(100));
-        Assert.Equal(TcpState.FinWait2, couple.Client.State);
-
-        couple.Server.Close(couple.Now, couple.ServerSink);
+        var couple = Couple.ServerInLastAck();
         couple.DriveFor(Ms10);
 
         AssertArrow(couple, Side.Client, TcpState.FinWait2, TcpState.TimeWait);
@@ -268,9 +263,7 @@ public class StateDiagramTests
     [Fact]
     public void Close_wait_goes_to_last_ack_on_close_sending_fin()
     {
-        var couple = Couple.Established();
-        couple.Client.Close(couple.Now, couple.ClientSink);
-        couple.DriveFor(TimeSpan.FromMilliseconds(100));
+        var couple = Couple.ClientInFinWait2();
         couple.Server.Close(couple.Now, couple.ServerSink);
 
         AssertArrow(couple, Side.Server, TcpState.CloseWait, TcpState.LastAck);
@@ -285,10 +278,8 @@ public class StateDiagramTests
     [Fact]
     public void Closing_goes_to_time_wait_on_the_ack_of_its_fin()
     {
-        var couple = Couple.Established();
-        couple.Client.Close(couple.Now, couple.ClientSink);
-        couple.Server.Close(couple.Now, couple.ServerSink);
-        couple.DriveFor(TimeSpan.FromMilliseconds(20));
+        var couple = Couple.BothClosing();
+        couple.DriveFor(Ms10);
 
         AssertArrow(couple, Side.Client, TcpState.Closing, TcpState.TimeWait);
         AssertArrow(couple, Side.Server, TcpState.Closing, TcpState.TimeWait);
@@ -299,10 +290,7 @@ public class StateDiagramTests
     [Fact]
     public void Last_ack_goes_to_closed_on_the_ack_of_its_fin()
     {
-        var couple = Couple.Established();
-        couple.Client.Close(couple.Now, couple.ClientSink);
-        couple.DriveFor(TimeSpan.FromMilliseconds(100));
-        couple.Server.Close(couple.Now, couple.ServerSink);
+        var couple = Couple.ServerInLastAck();
         couple.DriveFor(TimeSpan.FromMilliseconds(20));
 
         AssertArrow(couple, Side.Server, TcpState.LastAck, TcpState.Closed);
@@ -314,10 +302,7 @@ public class StateDiagramTests
     [Fact]
     public void Time_wait_goes_to_closed_when_two_msl_expire()
     {
-        var couple = Couple.Established();
-        couple.Client.Close(couple.Now, couple.ClientSink);
-        couple.DriveFor(TimeSpan.FromMilliseconds(100));
-        couple.Server.Close(couple.Now, couple.ServerSink);
+        var couple = Couple.ClientInTimeWait();
         couple.DriveUntilIdle();
 
         AssertArrow(couple, Side.Client, TcpState.TimeWait, TcpState.Closed);
