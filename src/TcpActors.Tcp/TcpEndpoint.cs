@@ -392,7 +392,7 @@ public sealed class TcpEndpoint
         // Receiver-side silly window avoidance (RFC 1122 §4.2.3.3): announce only a window of an MSS or more.
         if (before < _profile.Mss && ReceiveWindow >= _profile.Mss && IsSynchronized(_state) && _state != TcpState.TimeWait)
         {
-            SendAck(now.Ticks, sink);
+            SendAck(sink);
         }
         return read;
     }
@@ -443,7 +443,7 @@ public sealed class TcpEndpoint
 
         if (_rcvUnread > 0)
         {
-            SendActiveReset(t, sink);
+            SendActiveReset(sink);
             return TcpError.None;
         }
         if (_state == TcpState.FinWait2)
@@ -472,7 +472,7 @@ public sealed class TcpEndpoint
             case TcpState.FinWait1:
             case TcpState.FinWait2:
             case TcpState.CloseWait:
-                SendActiveReset(now.Ticks, sink);
+                SendActiveReset(sink);
                 return TcpError.None;
             default:
                 SetState(TcpState.Closed, sink);
@@ -522,7 +522,7 @@ public sealed class TcpEndpoint
         long t = now.Ticks;
         if (_ackAt <= t)
         {
-            SendAck(t, sink);
+            SendAck(sink);
         }
         if (_timerAt > t) return;
 
@@ -619,7 +619,7 @@ public sealed class TcpEndpoint
             // (SYN_SENT, SYN-ACK) → ESTABLISHED, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.
             OnAckAdvance(t, seg.Ack);
             Establish(t, sink);
-            SendAck(t, sink);
+            SendAck(sink);
             TransmitPending(t, sink);
         }
         else
@@ -649,14 +649,14 @@ public sealed class TcpEndpoint
         // acknowledge it and restart the 2·MSL timeout (RFC 9293 §3.10.7.4, seventh check).
         if (seg.Has(TcpFlags.Fin))
         {
-            SendAck(t, sink);
+            SendAck(sink);
             ArmTimeWait(t);
             return;
         }
 
         // Unacceptable segments (a SYN included, RFC 5961 §4) get an ACK, rate-limited as in Linux's
         // tcp_timewait_check_oow_rate_limit; acceptable ones are dropped.
-        if (!IsAcceptable(seg) && !OutOfWindowAckLimited(t, seg)) SendAck(t, sink);
+        if (!IsAcceptable(seg) && !OutOfWindowAckLimited(t, seg)) SendAck(sink);
     }
 
     private void OnSegmentSynchronized<TSink>(long t, in Segment incoming, TSink sink) where TSink : ITcpSink
@@ -685,7 +685,7 @@ public sealed class TcpEndpoint
         // a RST. Retransmitted FINs in CLOSE_WAIT, CLOSING and LAST_ACK are re-ACKed this way.
         if (!IsAcceptable(seg))
         {
-            if (!seg.Has(TcpFlags.Rst) && !OutOfWindowAckLimited(t, seg)) SendAck(t, sink);
+            if (!seg.Has(TcpFlags.Rst) && !OutOfWindowAckLimited(t, seg)) SendAck(sink);
             return;
         }
 
@@ -695,7 +695,7 @@ public sealed class TcpEndpoint
         {
             if (seg.Seq != _rcvNxt)
             {
-                if (!OutOfWindowAckLimited(t, seg)) SendAck(t, sink);
+                if (!OutOfWindowAckLimited(t, seg)) SendAck(sink);
                 return;
             }
             OnResetAccepted(sink);
@@ -712,7 +712,7 @@ public sealed class TcpEndpoint
                 return;
             }
             // RFC 5961 §4: challenge ACK, never a reset.
-            if (!OutOfWindowAckLimited(t, seg)) SendAck(t, sink);
+            if (!OutOfWindowAckLimited(t, seg)) SendAck(sink);
             return;
         }
 
@@ -737,7 +737,7 @@ public sealed class TcpEndpoint
             if (seg.Ack > _sndMax)
             {
                 // Acknowledges something not yet sent: ACK and drop.
-                SendAck(t, sink);
+                SendAck(sink);
                 return;
             }
             if (seg.Ack >= _sndUna)
@@ -817,20 +817,20 @@ public sealed class TcpEndpoint
         {
             // Out of order: not queued (no SACK, no reassembly); a duplicate ACK tells the sender
             // where the hole is (RFC 5681 §4.2: out-of-order data SHOULD be ACKed at once).
-            SendAck(t, sink);
+            SendAck(sink);
             return true;
         }
         int fresh = seg.PayloadLength - offset;
         if (fresh <= 0)
         {
             // An old duplicate: our ACK was lost, repeat it.
-            SendAck(t, sink);
+            SendAck(sink);
             return true;
         }
         fresh = Math.Min(fresh, ReceiveWindow);
         if (fresh <= 0)
         {
-            SendAck(t, sink);
+            SendAck(sink);
             return true;
         }
 
@@ -853,7 +853,7 @@ public sealed class TcpEndpoint
         if (seg.PayloadLength >= _profile.Mss) _fullSegmentsUnacked++;
         if (_fullSegmentsUnacked >= 2 || _profile.DelayedAck == TimeSpan.Zero || fresh < seg.PayloadLength - offset)
         {
-            SendAck(t, sink);
+            SendAck(sink);
         }
         else if (_ackAt == Never)
         {
@@ -875,17 +875,17 @@ public sealed class TcpEndpoint
                 // application closes meanwhile, the FIN carries it (three-segment close; Linux enters
                 // pingpong mode in tcp_fin()).
                 SetState(TcpState.CloseWait, sink);
-                if (_profile.DelayedAck == TimeSpan.Zero) SendAck(t, sink);
+                if (_profile.DelayedAck == TimeSpan.Zero) SendAck(sink);
                 else if (_ackAt == Never) _ackAt = t + _profile.DelayedAck.Ticks;
                 break;
             case TcpState.FinWait1:
                 // (FIN_WAIT_1, FIN without the ACK of ours) → CLOSING: simultaneous close.
                 SetState(TcpState.Closing, sink);
-                SendAck(t, sink);
+                SendAck(sink);
                 break;
             case TcpState.FinWait2:
                 // (FIN_WAIT_2, FIN) → TIME_WAIT, ACK at once.
-                SendAck(t, sink);
+                SendAck(sink);
                 EnterTimeWait(t, sink);
                 break;
         }
@@ -1262,7 +1262,7 @@ public sealed class TcpEndpoint
     }
 
     /// <summary>A bare ACK, &lt;SEQ=SND.NXT&gt;&lt;ACK=RCV.NXT&gt;&lt;CTL=ACK&gt;.</summary>
-    private void SendAck<TSink>(long t, TSink sink) where TSink : ITcpSink
+    private void SendAck<TSink>(TSink sink) where TSink : ITcpSink
     {
         AckSent();
         if (_state == TcpState.Closing && (_faults & EndpointFaults.ClosingNeverAcks) != 0) return;
@@ -1276,7 +1276,7 @@ public sealed class TcpEndpoint
     }
 
     /// <summary>Reset a connection from our side (abort, close with unread data): RST,ACK at SND.NXT.</summary>
-    private void SendActiveReset<TSink>(long t, TSink sink) where TSink : ITcpSink
+    private void SendActiveReset<TSink>(TSink sink) where TSink : ITcpSink
     {
         sink.Transmit(MakeSegment(_sndNxt, 0, TcpFlags.Rst | TcpFlags.Ack));
         sink.Notify(this, TcpEvent.Aborted, 0);

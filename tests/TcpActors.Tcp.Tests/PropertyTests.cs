@@ -17,7 +17,7 @@ public class PropertyTests
         public override string ToString() => $"({Kind},{A},{B})";
     }
 
-    private const int Kinds = 17;
+    private const int Kinds = 19;
 
     private static readonly Gen<Op> s_op =
         from kind in Gen.Choose(0, Kinds - 1)
@@ -114,6 +114,15 @@ public class PropertyTests
                 // Spurious early timer calls must do nothing harmful.
                 c.OnTimer(now, couple.ClientSink);
                 s.OnTimer(now, couple.ServerSink);
+                break;
+            case 17:
+                // A host admitting a SYN into a fresh child (only a CLOSED endpoint takes it).
+                var syn = Forge(s, op, fromClient: true) with { Flags = TcpFlags.Syn, PayloadLength = 0 };
+                s.AcceptSyn(now, syn, new SeqNum((uint)op.B * 31u), couple.ServerSink);
+                break;
+            case 18:
+                // The server opens actively too: simultaneous open, or LISTEN → SYN_SENT.
+                s.Connect(now, Couple.ServerTuple, new SeqNum((uint)op.B * 17u), couple.ServerSink);
                 break;
         }
     }
