@@ -358,6 +358,21 @@ public sealed class TcpEndpoint
     }
 
     /// <summary>
+    /// Whether a host may end this TIME_WAIT to let <paramref name="syn"/> open a new incarnation of
+    /// the same 4-tuple (RFC 1122 §4.2.2.13, Linux TCP_TW_SYN in tcp_timewait_state_process): a bare
+    /// SYN whose sequence number lies beyond everything received. <paramref name="iss"/> is the ISN the
+    /// new connection should use, beyond the old one's (Linux: tw_snd_nxt + 65535 + 2). The host then
+    /// aborts this endpoint and admits the SYN as usual.
+    /// </summary>
+    public bool AcceptsNewSynInTimeWait(in Segment syn, out SeqNum iss)
+    {
+        iss = _sndNxt + 65537;
+        return _state == TcpState.TimeWait
+            && (syn.Flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) == TcpFlags.Syn
+            && syn.Seq > _rcvNxt;
+    }
+
+    /// <summary>
     /// SEND: queues <paramref name="bytes"/> bytes and transmits what the peer's window allows, in
     /// segments of at most MSS bytes. Data queued before the handshake completes goes out after it.
     /// </summary>

@@ -243,4 +243,23 @@ public class ResetRulesTests
         couple.DriveFor(TimeSpan.FromMilliseconds(20));
         Assert.Equal(before + 2, couple.SentBy(Side.Server).Count()); // 500 ms later it answers again
     }
+
+    [Fact]
+    public void A_new_syn_beyond_the_old_sequence_space_may_take_over_a_time_wait_tuple()
+    {
+        var couple = Couple.ClientInTimeWait();
+        var fromServer = couple.SentBy(Side.Server).Last().Segment;
+        var newer = fromServer with { Flags = TcpFlags.Syn, Seq = couple.Client.RcvNxt + 100_000, Ack = default };
+
+        Assert.True(couple.Client.AcceptsNewSynInTimeWait(newer, out var iss));
+        Assert.True(iss > couple.Client.SndNxt);
+        Assert.False(couple.Client.AcceptsNewSynInTimeWait(newer with { Seq = couple.Client.RcvNxt - 1 }, out _)); // an old duplicate
+        Assert.False(couple.Client.AcceptsNewSynInTimeWait(newer with { Flags = TcpFlags.Syn | TcpFlags.Ack }, out _));
+
+        // The endpoint itself only re-ACKs such a SYN; taking over is the host's decision.
+        couple.Inject(Side.Client, newer);
+        couple.DriveFor(TimeSpan.FromMilliseconds(10));
+        Assert.Equal(TcpState.TimeWait, couple.Client.State);
+        Assert.Equal(TcpFlags.Ack, couple.SentBy(Side.Client).Last().Flags);
+    }
 }
