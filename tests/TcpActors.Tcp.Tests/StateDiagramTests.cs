@@ -324,6 +324,65 @@ public class StateDiagramTests
         Assert.Equal([TcpEvent.Established, TcpEvent.Reset, TcpEvent.Closed], couple.EventsOf(Side.Client));
     }
 
+    [Theory]
+    [InlineData(TcpState.FinWait1)]
+    [InlineData(TcpState.FinWait2)]
+    [InlineData(TcpState.CloseWait)]
+    [InlineData(TcpState.Closing)]
+    [InlineData(TcpState.LastAck)]
+    public void Every_synchronized_state_goes_to_closed_on_an_exact_rst_reporting_reset(TcpState state)
+    {
+        var (couple, side) = state switch
+        {
+            TcpState.FinWait1 => (ClientInFinWait1(), Side.Client),
+            TcpState.FinWait2 => (Couple.ClientInFinWait2(), Side.Client),
+            TcpState.CloseWait => (Couple.ClientInFinWait2(), Side.Server),
+            TcpState.Closing => (Couple.BothClosing(), Side.Client),
+            _ => (Couple.ServerInLastAck(), Side.Server),
+        };
+        var endpoint = couple[side];
+        Assert.Equal(state, endpoint.State);
+        var to = side == Side.Client ? Couple.ClientTuple : Couple.ServerTuple;
+        var rst = new Segment
+        {
+            SrcAddr = to.RemoteAddr, SrcPort = to.RemotePort, DstAddr = to.LocalAddr, DstPort = to.LocalPort,
+            Seq = endpoint.RcvNxt, Flags = TcpFlags.Rst,
+        };
+        int sent = couple.Sent.Count;
+        endpoint.OnSegment(couple.Now, rst, couple.SinkOf(side));
+
+        Assert.Equal(TcpState.Closed, endpoint.State);
+        AssertArrow(couple, side, state, TcpState.Closed);
+        Assert.Equal([TcpEvent.Reset, TcpEvent.Closed], couple.EventsOf(side).TakeLast(2));
+        Assert.Equal(sent, couple.Sent.Count); // no RST answers a RST
+        Assert.Equal(TimeSpan.MaxValue, endpoint.NextDeadline);
+    }
+
+    [Fact]
+    public void An_actively_opened_syn_received_goes_to_closed_on_rst_reporting_refused()
+    {
+        var couple = new Couple();
+        couple.Client.Connect(couple.Now, Couple.ClientTuple, Couple.ClientIss, couple.ClientSink);
+        couple.Server.Connect(couple.Now, Couple.ServerTuple, Couple.ServerIss, couple.ServerSink);
+        couple.LoseAllFrom(Side.Server);
+        couple.DriveFor(Ms10);
+        Assert.Equal(TcpState.SynReceived, couple.Client.State);
+
+        couple.Client.OnSegment(couple.Now, couple.SentBy(Side.Server).Last().Segment with { Flags = TcpFlags.Rst, Seq = couple.Client.RcvNxt }, couple.ClientSink);
+
+        AssertArrow(couple, Side.Client, TcpState.SynReceived, TcpState.Closed);
+        Assert.Equal([TcpEvent.Refused, TcpEvent.Closed], couple.EventsOf(Side.Client));
+    }
+
+    private static Couple ClientInFinWait1()
+    {
+        var couple = Couple.Established();
+        couple.LoseAllFrom(Side.Client);
+        couple.Client.Close(couple.Now, couple.ClientSink);
+        couple.Lose = null;
+        return couple;
+    }
+
     // --- SYN cookies (host side) ---
 
     [Fact]
