@@ -763,8 +763,9 @@ public sealed class TcpEndpoint
             if (_sndUna == _sndMax && _timer == TcpTimer.Retransmit && _retransmits > 0 && (_flags & Flag.AppClosed) == 0)
             {
                 // An answered window probe: the peer is alive, so probing may go on for as long as its
-                // window stays shut (Linux tcp_ack resets icsk_probes_out). An orphan keeps counting and
-                // gives up after its retries, as Linux's tcp_probe_timer does for dead sockets.
+                // window stays shut (RFC 1122 §4.2.2.17; Linux tcp_ack resets icsk_probes_out). An
+                // orphan keeps counting and gives up after its retries, as Linux's tcp_probe_timer does
+                // for dead sockets.
                 _retransmits = 0;
                 _rtxStamp = t;
             }
