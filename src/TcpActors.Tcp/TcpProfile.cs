@@ -74,6 +74,22 @@ public sealed record TcpProfile
     /// <summary>Receive window advertised, in bytes.</summary>
     public ushort ReceiveWindow { get; init; } = 65535;
 
+    /// <summary>
+    /// Linux tcp_orphan_retries: retransmissions of the FIN of a connection the application has
+    /// already closed (FIN_WAIT_1, CLOSING, LAST_ACK). The sysctl default 0 means 8
+    /// (tcp_orphan_retries() in net/ipv4/tcp_timer.c), i.e. about 102 s with a 200 ms base.
+    /// Null: orphans use <see cref="DataRetries"/> like any other connection.
+    /// </summary>
+    public int? OrphanRetries { get; init; }
+
+    /// <summary>
+    /// Linux turns every retry count into a time budget: a connection gives up once the time since
+    /// the first transmission reaches what the retries would take with plain doubling from the base
+    /// RTO (<c>tcp_model_timeout()</c>/<c>retransmits_timed_out()</c>, net/ipv4/tcp_timer.c).
+    /// When false, only the retry count ends a connection (RFC 9293 §3.8.3, R2 counted in retries).
+    /// </summary>
+    public bool RetriesAsTimeBudget { get; init; }
+
     /// <summary>Ephemeral ports in the range, inclusive.</summary>
     public int EphemeralPortCount => EphemeralPortMax - EphemeralPortMin + 1;
 
@@ -112,6 +128,8 @@ public sealed record TcpProfile
         SynBacklog = 2048,
         AcceptBacklog = 4096,
         Syncookies = true,
+        OrphanRetries = 8,
+        RetriesAsTimeBudget = true,
     };
 
     /// <summary>
@@ -183,6 +201,76 @@ public sealed record TcpProfile
         KeepaliveInterval = TimeSpan.FromSeconds(1),
         KeepaliveProbes = 10,
     };
+
+    /// <summary>
+    /// Every problem with this profile's knobs, named as scenarios spell them ("time_wait must be
+    /// positive, got -1s"); empty when the profile is usable.
+    /// </summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        void Positive(string knob, TimeSpan value)
+        {
+            if (value <= TimeSpan.Zero) problems.Add($"{knob} must be positive, got {value.TotalSeconds}s");
+        }
+        void PositiveOrNone(string knob, TimeSpan? value)
+        {
+            if (value is { } v && v <= TimeSpan.Zero) problems.Add($"{knob} must be positive or absent, got {v.TotalSeconds}s");
+        }
+        void AtLeast(string knob, long value, long min)
+        {
+            if (value < min) problems.Add($"{knob} must be at least {min}, got {value}");
+        }
+
+        if (string.IsNullOrWhiteSpace(Name)) problems.Add("name must not be empty");
+        Positive("time_wait", TimeWait);
+        PositiveOrNone("fin_timeout", FinTimeout);
+        Positive("initial_rto", InitialRto);
+        Positive("min_rto", MinRto);
+        Positive("max_rto", MaxRto);
+        if (MaxRto < MinRto) problems.Add($"max_rto ({MaxRto.TotalSeconds}s) must not be below min_rto ({MinRto.TotalSeconds}s)");
+        if (InitialRto > MaxRto) problems.Add($"initial_rto ({InitialRto.TotalSeconds}s) must not exceed max_rto ({MaxRto.TotalSeconds}s)");
+        // Retry counters are kept in a byte and shifted as powers of two (tcp_model_timeout).
+        AtLeast("syn_retries", SynRetries, 1);
+        if (SynRetries > 127) problems.Add($"syn_retries must be at most 127, got {SynRetries}");
+        AtLeast("syn_linear_timeouts", SynLinearTimeouts, 0);
+        if (SynRetries + SynLinearTimeouts > 255) problems.Add("syn_retries + syn_linear_timeouts must be at most 255");
+        PositiveOrNone("connect_timeout", ConnectTimeout);
+        AtLeast("synack_retries", SynAckRetries, 1);
+        if (SynAckRetries > 255) problems.Add($"synack_retries must be at most 255, got {SynAckRetries}");
+        AtLeast("data_retries", DataRetries, 1);
+        if (DataRetries > 255) problems.Add($"data_retries must be at most 255, got {DataRetries}");
+        if (OrphanRetries is { } orphan && (orphan < 1 || orphan > 255)) problems.Add($"orphan_retries must be between 1 and 255, got {orphan}");
+        if (DelayedAck < TimeSpan.Zero) problems.Add($"delayed_ack must not be negative, got {DelayedAck.TotalSeconds}s");
+        Positive("keepalive.idle", KeepaliveIdle);
+        Positive("keepalive.interval", KeepaliveInterval);
+        AtLeast("keepalive.probes", KeepaliveProbes, 1);
+        if (KeepaliveProbes > 255) problems.Add($"keepalive.probes must be at most 255, got {KeepaliveProbes}");
+        if (TwReuse is < 0 or > 2) problems.Add($"tw_reuse must be 0, 1 or 2, got {TwReuse}");
+        AtLeast("max_tw_buckets", MaxTwBuckets, 0);
+        if (EphemeralPortMin == 0) problems.Add("port_range must start at 1 or above (port 0 is not a port)");
+        if (EphemeralPortMin > EphemeralPortMax) problems.Add($"port_range [{EphemeralPortMin}, {EphemeralPortMax}] is empty");
+        AtLeast("syn_backlog", SynBacklog, 1);
+        AtLeast("accept_backlog", AcceptBacklog, 1);
+        // A segment's payload length is a ushort; 40 bytes of headers must still fit an IPv4 packet.
+        if (Mss is < 1 or > 65495) problems.Add($"mss must be between 1 and 65495 bytes, got {Mss}");
+        if (ReceiveWindow == 0) problems.Add("receive_window must be at least 1 byte");
+        return problems;
+    }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> listing every bad knob; returns this profile otherwise,
+    /// so a profile can be checked once where it is built: <c>profile.Validate()</c>.
+    /// </summary>
+    public TcpProfile Validate()
+    {
+        var problems = Problems();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"TCP profile '{Name}' is invalid: {string.Join("; ", problems)}.");
+        }
+        return this;
+    }
 
     /// <summary>The built-in profiles by name.</summary>
     public static IReadOnlyList<TcpProfile> BuiltIn { get; } = [Linux, Rfc9293, Bsd, Windows];
