@@ -31,7 +31,7 @@ public sealed class ActorSystem
     private const long CompactionFloor = 1024;
 
     /// <summary>Delayed events, by (time, seq).</summary>
-    private readonly EventHeap _heap = new();
+    private readonly TimeWheel _delayed = new();
 
     /// <summary>Events sent with no delay, already in (time, seq) order.</summary>
     private readonly ImmediateQueue _immediate = new();
@@ -98,7 +98,7 @@ public sealed class ActorSystem
 
     /// <summary>Entries in the event queues, including stale timer entries not yet compacted away
     /// (bounded by about twice the live entries).</summary>
-    public int QueuedEntries => _heap.Count + _immediate.Count;
+    public int QueuedEntries => _delayed.Count + _immediate.Count;
 
     /// <summary>Timers currently allocated to live actors.</summary>
     public int AllocatedTimers => TimerTable.Allocated;
@@ -178,7 +178,7 @@ public sealed class ActorSystem
             {
                 MessageQueue queue = _queues[key.Queue]!;
                 if (!queue.IsStale(TimerTable, key.Slot)) return new TimeSpan(key.TimeTicks);
-                if (fromImmediate) _immediate.Dequeue(); else _heap.Pop();
+                if (fromImmediate) _immediate.Dequeue(); else _delayed.PopPeeked();
                 queue.Release(key.Slot);
                 OnStaleEntryDropped();
             }
@@ -218,7 +218,11 @@ public sealed class ActorSystem
             {
                 if (_queues[key.Queue]!.Deliver(this, key.Slot)) delivered++;
             }
-            if (_nowTicks < limit) _nowTicks = limit;
+            if (_nowTicks < limit)
+            {
+                _nowTicks = limit;
+                _delayed.Follow(limit);
+            }
             return delivered;
         }
         finally
@@ -325,7 +329,7 @@ public sealed class ActorSystem
         int slot = queue.Add(target, sender, message, timer, generation);
         var key = new EventKey(dueTicks, _nextSeq++, slot, queueId);
         if (dueTicks == _nowTicks) _immediate.Enqueue(key);
-        else _heap.Push(key);
+        else _delayed.Push(key);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -348,28 +352,22 @@ public sealed class ActorSystem
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryPeek(out EventKey key, out bool fromImmediate)
     {
-        if (_immediate.Count > 0 && (_heap.Count == 0 || EventKey.Before(_immediate.Head, _heap.Min)))
+        bool delayed = _delayed.TryPeek(out key);
+        if (_immediate.Count > 0 && (!delayed || EventKey.Before(_immediate.Head, key)))
         {
             key = _immediate.Head;
             fromImmediate = true;
             return true;
         }
-        if (_heap.Count > 0)
-        {
-            key = _heap.Min;
-            fromImmediate = false;
-            return true;
-        }
-        key = default;
         fromImmediate = false;
-        return false;
+        return delayed;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryPop(long limitTicks, out EventKey key)
     {
         if (!TryPeek(out key, out bool fromImmediate) || key.TimeTicks > limitTicks) return false;
-        if (fromImmediate) _immediate.Dequeue(); else _heap.Pop();
+        if (fromImmediate) _immediate.Dequeue(); else _delayed.PopPeeked();
         Debug.Assert(key.TimeTicks >= _nowTicks, "virtual time went backwards");
         _nowTicks = key.TimeTicks;
         return true;
@@ -464,7 +462,7 @@ public sealed class ActorSystem
     {
         long stale = TimerTable.StaleEntries;
         if (stale < CompactionFloor || stale * 2 < QueuedEntries) return;
-        _heap.RemoveWhere(this, static (system, key) => system.ReleaseIfStale(key));
+        _delayed.RemoveWhere(this, static (system, key) => system.ReleaseIfStale(key));
         _immediate.RemoveWhere(this, static (system, key) => system.ReleaseIfStale(key));
         Debug.Assert(TimerTable.StaleEntries == 0, "stale entry count drifted");
     }
