@@ -31,7 +31,7 @@ public sealed class ActorSystem
     private const long CompactionFloor = 1024;
 
     /// <summary>Delayed events, by (time, seq).</summary>
-    private readonly TimeWheel _delayed = new();
+    private readonly TimeWheel _delayed;
 
     /// <summary>Events sent with no delay, already in (time, seq) order.</summary>
     private readonly ImmediateQueue _immediate = new();
@@ -68,7 +68,11 @@ public sealed class ActorSystem
 
     /// <summary>Creates a system at virtual time zero.</summary>
     /// <param name="seed">Root of every random stream drawn through <see cref="CreateRandomStream"/>.</param>
-    public ActorSystem(ulong seed = 0) => Seed = seed;
+    public ActorSystem(ulong seed = 0)
+    {
+        Seed = seed;
+        _delayed = new TimeWheel(key => _queues[key.Queue]!.Prefetch(key.Slot));
+    }
 
     /// <summary>The seed this system was created with.</summary>
     public ulong Seed { get; }

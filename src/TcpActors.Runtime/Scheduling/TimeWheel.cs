@@ -48,6 +48,12 @@ internal sealed class TimeWheel
     /// (_currentBucket, _currentBucket + WheelSize).</summary>
     private long _currentBucket;
 
+    /// <summary>Called for each event as its bucket becomes current, long before it is delivered,
+    /// so that its payload and target can be prefetched while the bucket is loaded.</summary>
+    private readonly Action<EventKey>? _onLoad;
+
+    public TimeWheel(Action<EventKey>? onLoad = null) => _onLoad = onLoad;
+
     public int Count => _current.Count + _overflow.Count + _inBuckets;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -150,6 +156,10 @@ internal sealed class TimeWheel
             {
                 Debug.Assert(keys[i].TimeTicks >> BucketShift == next, "a bucket held an event of another lap");
                 _current.Push(keys[i]);
+            }
+            if (_onLoad is { } onLoad)
+            {
+                for (int i = 0; i < count; i++) onLoad(keys[i]);
             }
             _bucketCounts[slot] = 0;
             _occupied[slot >> 6] &= ~(1UL << (slot & 63));
