@@ -191,6 +191,8 @@ public sealed class ActorSystem
     }
 
     /// <summary>Delivers the next event, advancing <see cref="Now"/> to its time. False when idle.</summary>
+    // Not inlined into callers: the loop gets its own fully optimized (tier-1) code.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public bool Step()
     {
         EnterLoop();
@@ -211,6 +213,8 @@ public sealed class ActorSystem
     /// <summary>Delivers every event due at or before <paramref name="time"/> (including those sent
     /// meanwhile), then sets <see cref="Now"/> to <paramref name="time"/> if it is later.</summary>
     /// <returns>The number of events delivered.</returns>
+    // Not inlined into callers: the loop gets its own fully optimized (tier-1) code.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public long RunUntil(TimeSpan time)
     {
         EnterLoop();
@@ -237,6 +241,8 @@ public sealed class ActorSystem
 
     /// <summary>Delivers events until none is pending or <paramref name="maxEvents"/> have been delivered.</summary>
     /// <returns>The number of events delivered.</returns>
+    // Not inlined into callers: the loop gets its own fully optimized (tier-1) code.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public long RunUntilIdle(long maxEvents = long.MaxValue)
     {
         EnterLoop();

@@ -15,11 +15,11 @@ namespace TcpActors.Runtime.Scheduling;
 internal sealed class TimeWheel
 {
     /// <summary>log2 of the bucket width in ticks: 2^10 ticks = 102.4 µs.</summary>
-    private const int BucketShift = 10;
+    private const int BucketShift = 8;
 
     /// <summary>log2 of the number of buckets: 2^14 buckets span 1.68 s of virtual time, which
     /// covers network delays, delayed ACKs and most retransmission timeouts.</summary>
-    private const int WheelBits = 14;
+    private const int WheelBits = 16;
 
     private const int WheelSize = 1 << WheelBits;
     private const int WheelMask = WheelSize - 1;
