@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using TcpActors.Runtime.Scheduling;
 using TcpActors.Runtime.Timers;
 
@@ -30,14 +31,13 @@ public sealed class ActorSystem
     /// <summary>Below this many stale timer entries, compaction is not worth a pass over the queues.</summary>
     private const long CompactionFloor = 1024;
 
-    /// <summary>Delayed events, by (time, seq).</summary>
-    private readonly TimeWheel _delayed;
-
-    /// <summary>Events sent with no delay, already in (time, seq) order.</summary>
-    private readonly ImmediateQueue _immediate = new();
-
-    /// <summary>Payloads per message type, indexed by <see cref="MessageTypeId{T}"/>.</summary>
+    /// <summary>Pending messages per message type, indexed by <see cref="MessageTypeId{T}"/>.</summary>
     private MessageQueue?[] _queues = new MessageQueue?[8];
+
+    /// <summary>The same queues, densely, in creation order, for the loop to scan.</summary>
+    private MessageQueue[] _active = new MessageQueue[4];
+
+    private int _activeCount;
 
     /// <summary>Current virtual time in ticks; never goes backwards.</summary>
     private long _nowTicks;
@@ -68,11 +68,7 @@ public sealed class ActorSystem
 
     /// <summary>Creates a system at virtual time zero.</summary>
     /// <param name="seed">Root of every random stream drawn through <see cref="CreateRandomStream"/>.</param>
-    public ActorSystem(ulong seed = 0)
-    {
-        Seed = seed;
-        _delayed = new TimeWheel(key => _queues[key.Queue]!.Prefetch(key.Slot));
-    }
+    public ActorSystem(ulong seed = 0) => Seed = seed;
 
     /// <summary>The seed this system was created with.</summary>
     public ulong Seed { get; }
@@ -102,7 +98,15 @@ public sealed class ActorSystem
 
     /// <summary>Entries in the event queues, including stale timer entries not yet compacted away
     /// (bounded by about twice the live entries).</summary>
-    public int QueuedEntries => _delayed.Count + _immediate.Count;
+    public int QueuedEntries
+    {
+        get
+        {
+            int count = 0;
+            for (int i = 0; i < _activeCount; i++) count += _active[i].Count;
+            return count;
+        }
+    }
 
     /// <summary>Timers currently allocated to live actors.</summary>
     public int AllocatedTimers => TimerTable.Allocated;
@@ -178,12 +182,10 @@ public sealed class ActorSystem
     {
         get
         {
-            while (TryPeek(out EventKey key, out bool fromImmediate))
+            while (NextQueue() is { } queue)
             {
-                MessageQueue queue = _queues[key.Queue]!;
-                if (!queue.IsStale(TimerTable, key.Slot)) return new TimeSpan(key.TimeTicks);
-                if (fromImmediate) _immediate.Dequeue(); else _delayed.PopPeeked();
-                queue.Release(key.Slot);
+                if (queue.HeadTimer == 0 || !TimerTable.IsStale(queue.HeadTimer, queue.HeadGeneration)) return new TimeSpan(queue.HeadTime);
+                queue.DropHead();
                 OnStaleEntryDropped();
             }
             return null;
@@ -198,9 +200,9 @@ public sealed class ActorSystem
         EnterLoop();
         try
         {
-            while (TryPop(long.MaxValue, out EventKey key))
+            while (TryPop(long.MaxValue) is { } queue)
             {
-                if (_queues[key.Queue]!.Deliver(this, key.Slot)) return true;
+                if (queue.DeliverHead(this)) return true;
             }
             return false;
         }
@@ -222,14 +224,14 @@ public sealed class ActorSystem
         try
         {
             long limit = time.Ticks;
-            while (TryPop(limit, out EventKey key))
+            while (TryPop(limit) is { } queue)
             {
-                if (_queues[key.Queue]!.Deliver(this, key.Slot)) delivered++;
+                if (queue.DeliverHead(this)) delivered++;
             }
             if (_nowTicks < limit)
             {
                 _nowTicks = limit;
-                _delayed.Follow(limit);
+                for (int i = 0; i < _activeCount; i++) _active[i].Follow(limit);
             }
             return delivered;
         }
@@ -249,9 +251,9 @@ public sealed class ActorSystem
         long delivered = 0;
         try
         {
-            while (delivered < maxEvents && TryPop(long.MaxValue, out EventKey key))
+            while (delivered < maxEvents && TryPop(long.MaxValue) is { } queue)
             {
-                if (_queues[key.Queue]!.Deliver(this, key.Slot)) delivered++;
+                if (queue.DeliverHead(this)) delivered++;
             }
             return delivered;
         }
@@ -283,7 +285,19 @@ public sealed class ActorSystem
         Debug.Assert(TimerTable.StaleEntries >= 0);
     }
 
-    /// <summary>Hands one message to its actor; called by <see cref="MessageQueue{T}.Deliver"/>.</summary>
+    /// <summary>Asks the CPU to start fetching an actor that will soon receive a message: called as
+    /// a bucket of events becomes current, well before they are delivered one by one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe void Prefetch(Actor target)
+    {
+        if (!Sse.IsSupported) return;
+        byte* address = *(byte**)Unsafe.AsPointer(ref target);
+        Sse.Prefetch0(address);
+        // The runtime's fields and a subclass's first fields usually spill into the next line.
+        Sse.Prefetch0(address + 64);
+    }
+
+    /// <summary>Hands one message to its actor; called by <see cref="MessageQueue{T}.DeliverHead"/>.</summary>
     internal void Deliver<T>(Actor target, Actor? sender, T message)
     {
         EventsProcessed++;
@@ -334,12 +348,8 @@ public sealed class ActorSystem
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Enqueue<T>(Actor target, Actor? sender, T message, long dueTicks, int timer, uint generation)
     {
-        int queueId = MessageTypeId<T>.Value;
-        MessageQueue<T> queue = QueueOf<T>(queueId);
-        int slot = queue.Add(target, sender, message, timer, generation);
-        var key = new EventKey(dueTicks, _nextSeq++, slot, queueId);
-        if (dueTicks == _nowTicks) _immediate.Enqueue(key);
-        else _delayed.Push(key);
+        MessageQueue<T> queue = QueueOf<T>(MessageTypeId<T>.Value);
+        queue.Add(new MessageQueue<T>.Entry(dueTicks, _nextSeq++, target, sender, message, timer, generation), _nowTicks);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -353,34 +363,39 @@ public sealed class ActorSystem
     private MessageQueue<T> CreateQueue<T>(int queueId)
     {
         if (queueId >= _queues.Length) Array.Resize(ref _queues, Math.Max(queueId + 1, _queues.Length * 2));
-        var queue = new MessageQueue<T>();
+        var queue = new MessageQueue<T>(this);
         _queues[queueId] = queue;
+        if (_activeCount == _active.Length) Array.Resize(ref _active, _active.Length * 2);
+        _active[_activeCount++] = queue;
         return queue;
     }
 
-    /// <summary>The next key in (time, seq) order across the immediate queue and the heap.</summary>
+    /// <summary>The queue whose head comes first in (time, seq) order, or null when all are empty.
+    /// A scan of a few cached fields per message type: there are only a handful of types.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool TryPeek(out EventKey key, out bool fromImmediate)
+    private MessageQueue? NextQueue()
     {
-        bool delayed = _delayed.TryPeek(out key);
-        if (_immediate.Count > 0 && (!delayed || EventKey.Before(_immediate.Head, key)))
+        MessageQueue? best = null;
+        MessageQueue[] active = _active;
+        int count = Math.Min(_activeCount, active.Length);
+        for (int i = 0; i < count; i++)
         {
-            key = _immediate.Head;
-            fromImmediate = true;
-            return true;
+            MessageQueue queue = active[i];
+            if (queue.HasHead && (best is null || Scheduled.Before(queue.HeadTime, queue.HeadSeq, best.HeadTime, best.HeadSeq))) best = queue;
         }
-        fromImmediate = false;
-        return delayed;
+        return best;
     }
 
+    /// <summary>The queue holding the next event if it is due by <paramref name="limitTicks"/>;
+    /// advances <see cref="Now"/> to that event's time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool TryPop(long limitTicks, out EventKey key)
+    private MessageQueue? TryPop(long limitTicks)
     {
-        if (!TryPeek(out key, out bool fromImmediate) || key.TimeTicks > limitTicks) return false;
-        if (fromImmediate) _immediate.Dequeue(); else _delayed.PopPeeked();
-        Debug.Assert(key.TimeTicks >= _nowTicks, "virtual time went backwards");
-        _nowTicks = key.TimeTicks;
-        return true;
+        MessageQueue? queue = NextQueue();
+        if (queue is null || queue.HeadTime > limitTicks) return null;
+        Debug.Assert(queue.HeadTime >= _nowTicks, "virtual time went backwards");
+        _nowTicks = queue.HeadTime;
+        return queue;
     }
 
     private void EnterLoop()
@@ -472,17 +487,8 @@ public sealed class ActorSystem
     {
         long stale = TimerTable.StaleEntries;
         if (stale < CompactionFloor || stale * 2 < QueuedEntries) return;
-        _delayed.RemoveWhere(this, static (system, key) => system.ReleaseIfStale(key));
-        _immediate.RemoveWhere(this, static (system, key) => system.ReleaseIfStale(key));
+        for (int i = 0; i < _activeCount; i++) _active[i].RemoveStale(this);
         Debug.Assert(TimerTable.StaleEntries == 0, "stale entry count drifted");
     }
 
-    private bool ReleaseIfStale(EventKey key)
-    {
-        MessageQueue queue = _queues[key.Queue]!;
-        if (!queue.IsStale(TimerTable, key.Slot)) return false;
-        queue.Release(key.Slot);
-        OnStaleEntryDropped();
-        return true;
-    }
 }
