@@ -121,6 +121,11 @@ internal sealed class MessageQueue<T> : MessageQueue
     /// (_currentBucket, _currentBucket + WheelSize).</summary>
     private long _currentBucket;
 
+    /// <summary>Arrays of buckets that have been delivered, for reuse by the next buckets to fill:
+    /// only the buckets of the near future hold arrays, so memory follows the number of pending
+    /// entries, not the number of buckets the run has passed through, and the arrays stay warm.</summary>
+    private readonly Stack<Entry[]> _spare = new();
+
     /// <summary>Entries of the current bucket (the current slot's array, owned here while current).</summary>
     private Entry[] _current = [];
 
@@ -325,17 +330,28 @@ internal sealed class MessageQueue<T> : MessageQueue
     private Entry[] GrowBucket(int slot)
     {
         Entry[]? entries = _buckets![slot];
-        var bigger = new Entry[entries is null ? 16 : entries.Length * 2];
-        if (entries is not null) Array.Copy(entries, bigger, _bucketCounts![slot]);
+        Entry[] bigger;
+        if (entries is null)
+        {
+            bigger = Rent();
+        }
+        else
+        {
+            bigger = new Entry[entries.Length * 2];
+            Array.Copy(entries, bigger, _bucketCounts![slot]);
+        }
         _buckets[slot] = bigger;
         return bigger;
     }
 
     private void GrowCurrent()
     {
-        Array.Resize(ref _current, Math.Max(16, _current.Length * 2));
+        if (_current.Length == 0) _current = Rent();
+        else Array.Resize(ref _current, _current.Length * 2);
         if (_buckets is not null) _buckets[_currentBucket & WheelMask] = _current;
     }
+
+    private Entry[] Rent() => _spare.Count > 0 ? _spare.Pop() : new Entry[16];
 
     /// <summary>Makes the next non-empty bucket current; false when only the FIFO may hold entries.</summary>
     private bool Advance()
@@ -369,6 +385,13 @@ internal sealed class MessageQueue<T> : MessageQueue
         Debug.Assert(_currentKeys.Count == 0);
         if (RuntimeHelpers.IsReferenceOrContainsReferences<Entry>()) Array.Clear(_current, 0, _currentCount);
         _currentCount = 0;
+        if (_buckets is not null && _current.Length > 0)
+        {
+            Debug.Assert(ReferenceEquals(_buckets[_currentBucket & WheelMask], _current));
+            _buckets[_currentBucket & WheelMask] = null;
+            _spare.Push(_current);
+            _current = [];
+        }
     }
 
     private void TakeSlotAsCurrent(int slot)
