@@ -19,6 +19,9 @@ internal sealed class ImmediateQueue<TEntry> where TEntry : struct, IScheduled
     /// <summary>The oldest key; only valid when <see cref="Count"/> &gt; 0.</summary>
     public ref readonly TEntry Head => ref _keys[_head];
 
+    /// <summary>The newest entry; only valid when <see cref="Count"/> &gt; 0.</summary>
+    public ref readonly TEntry Tail => ref _keys[(_head + _count - 1) & (_keys.Length - 1)];
+
     public void Enqueue(in TEntry key)
     {
         if (_count == _keys.Length) Grow();
