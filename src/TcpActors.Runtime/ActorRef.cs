@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace TcpActors.Runtime;
+
+/// <summary>
+/// A reference to an actor (Akka.NET's <c>IActorRef</c>). A one-word struct that wraps the actor
+/// object, so holding and copying refs costs nothing; it stays valid when the actor is restarted
+/// (messages follow the fresh instance) and sends to dead letters once the actor has stopped.
+/// <c>default</c> is <see cref="Nobody"/>.
+/// </summary>
+[DebuggerDisplay("{ToString(),nq}")]
+public readonly struct ActorRef : IEquatable<ActorRef>
+{
+    internal readonly Actor? Actor;
+
+    internal ActorRef(Actor? actor) => Actor = actor;
+
+    /// <summary>The ref that points nowhere; messages to it are dropped (there is no system to count them).</summary>
+    public static ActorRef Nobody => default;
+
+    /// <summary>True for <see cref="Nobody"/>.</summary>
+    public bool IsNobody => Actor is null;
+
+    /// <summary>The actor's id within its system, in spawn order; -1 for <see cref="Nobody"/>.</summary>
+    public int Id => Actor?._id ?? -1;
+
+    /// <summary>Sends <paramref name="message"/> now. Inside a handler, the sender defaults to the
+    /// handling actor, as in Akka.NET.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Tell<T>(T message, ActorRef sender = default)
+    {
+        if (Actor?._system is { } system) system.Tell(this, message, sender);
+    }
+
+    /// <summary>Sends <paramref name="message"/> to arrive after <paramref name="delay"/> of virtual time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Tell<T>(T message, TimeSpan delay, ActorRef sender = default)
+    {
+        if (Actor?._system is { } system) system.Tell(this, message, delay, sender);
+    }
+
+    /// <summary>Two refs are equal when they name the same actor: the same object, or the same
+    /// id in the same system (a restarted actor keeps its id, so old refs equal new ones).</summary>
+    public bool Equals(ActorRef other) =>
+        ReferenceEquals(Actor, other.Actor)
+        || (Actor?._system is { } system && ReferenceEquals(system, other.Actor?._system) && Actor._id == other.Actor._id);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is ActorRef other && Equals(other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() =>
+        Actor is null ? 0
+        : Actor._system is null ? RuntimeHelpers.GetHashCode(Actor)
+        : HashCode.Combine(RuntimeHelpers.GetHashCode(Actor._system), Actor._id);
+
+    /// <summary>Same actor object.</summary>
+    public static bool operator ==(ActorRef left, ActorRef right) => left.Equals(right);
+
+    /// <summary>Different actor objects.</summary>
+    public static bool operator !=(ActorRef left, ActorRef right) => !left.Equals(right);
+
+    /// <inheritdoc />
+    public override string ToString() => Actor?.ToString() ?? "nobody";
+}

@@ -1,0 +1,410 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace TcpActors.Runtime.Scheduling;
+
+/// <summary>
+/// Untyped face of a <see cref="MessageQueue{T}"/>. The head (earliest pending entry) is cached
+/// in plain fields so that the event loop picks the next queue by reading a few fields per
+/// message type, without a virtual call; then one virtual call delivers it.
+/// </summary>
+internal abstract class MessageQueue
+{
+    /// <summary>True when the queue holds at least one entry.</summary>
+    public bool HasHead;
+
+    /// <summary>Time of the earliest entry.</summary>
+    public long HeadTime;
+
+    /// <summary>Sequence number of the earliest entry.</summary>
+    public long HeadSeq;
+
+    /// <summary>Timer slot (index + 1) of the earliest entry, or 0 for a plain message.</summary>
+    public int HeadTimer;
+
+    /// <summary>Timer generation of the earliest entry.</summary>
+    public uint HeadGeneration;
+
+    /// <summary>Entries held, stale timer entries included.</summary>
+    public abstract int Count { get; }
+
+    /// <summary>Removes the head and delivers it; false when it was a stale timer entry, which is
+    /// dropped without counting as an event.</summary>
+    public abstract bool DeliverHead(ActorSystem system);
+
+    /// <summary>Removes the head without delivering it.</summary>
+    public abstract void DropHead();
+
+    /// <summary>Removes every stale timer entry, telling the system about each.</summary>
+    public abstract void RemoveStale(ActorSystem system);
+
+    /// <summary>Lets an empty queue follow a jump of virtual time.</summary>
+    public abstract void Follow(long nowTicks);
+}
+
+/// <summary>
+/// Pending messages of one type, in a calendar queue (Brown 1988). Virtual time is cut into
+/// buckets of 2^<see cref="BucketShift"/> ticks; a message due within the wheel's span is appended,
+/// whole, to its bucket's array (sequential writes, O(1)); a farther one (a TIME_WAIT or
+/// keepalive timer) waits in an overflow heap; a message due now goes to a FIFO. When a bucket
+/// becomes current, only small (time, seq, index) keys are put in (time, seq) order, in a heap
+/// that stays in cache, while the entries stay where they were written. Struct messages are never
+/// boxed and, once the arrays have grown to the workload's high-water mark, nothing is allocated.
+/// </summary>
+internal sealed class MessageQueue<T> : MessageQueue
+{
+    /// <summary>log2 of the bucket width in ticks: 2^10 ticks = 102.4 µs.</summary>
+    private const int BucketShift = 10;
+
+    /// <summary>log2 of the number of buckets: 2^14 buckets span 1.68 s of virtual time, which
+    /// covers network delays, delayed ACKs and most retransmission timeouts.</summary>
+    private const int WheelBits = 14;
+
+    private const int WheelSize = 1 << WheelBits;
+    private const int WheelMask = WheelSize - 1;
+
+    /// <summary>One pending message.</summary>
+    internal struct Entry : IScheduled
+    {
+        public Entry(long timeTicks, long seq, Actor target, Actor? sender, T message, int timer, uint generation)
+        {
+            TimeTicks = timeTicks;
+            Seq = seq;
+            Target = target;
+            Sender = sender;
+            Message = message;
+            Timer = timer;
+            Generation = generation;
+        }
+
+        public readonly long TimeTicks { get; }
+
+        public readonly long Seq { get; }
+
+        public Actor Target;
+
+        public Actor? Sender;
+
+        public T Message;
+
+        /// <summary>Timer slot index + 1, or 0 for a plain message.</summary>
+        public int Timer;
+
+        /// <summary>Generation the timer slot had when this entry was armed.</summary>
+        public uint Generation;
+    }
+
+    /// <summary>Order key of an entry of the current bucket: where it is, not what it is, so heap
+    /// moves copy 24 bytes and no object references.</summary>
+    private readonly struct Key(long timeTicks, long seq, int index) : IScheduled
+    {
+        public long TimeTicks { get; } = timeTicks;
+
+        public long Seq { get; } = seq;
+
+        public readonly int Index = index;
+    }
+
+    /// <summary>Entries per bucket slot (slot = absolute bucket mod <see cref="WheelSize"/>); allocated on first delayed message.</summary>
+    private Entry[]?[]? _buckets;
+
+    private int[]? _bucketCounts;
+
+    /// <summary>One bit per non-empty bucket, to skip empty ones 64 at a time.</summary>
+    private ulong[]? _occupied;
+
+    /// <summary>Entries in bucket slots other than the current one.</summary>
+    private int _inBuckets;
+
+    /// <summary>Absolute number (time >> shift) of the current bucket; the slots hold buckets
+    /// (_currentBucket, _currentBucket + WheelSize).</summary>
+    private long _currentBucket;
+
+    /// <summary>Entries of the current bucket (the current slot's array, owned here while current).</summary>
+    private Entry[] _current = [];
+
+    private int _currentCount;
+
+    /// <summary>Keys of the current bucket's undelivered entries.</summary>
+    private readonly EventHeap<Key> _currentKeys = new();
+
+    /// <summary>Entries beyond the wheel's span.</summary>
+    private readonly EventHeap<Entry> _overflow = new();
+
+    /// <summary>Entries due at the time they were sent, in send order.</summary>
+    private readonly ImmediateQueue<Entry> _immediate = new();
+
+    /// <summary>Whether the cached head is the immediate queue's (else the current bucket's).</summary>
+    private bool _headIsImmediate;
+
+    /// <summary>The owning system, told about stale entries and asked to prefetch targets.</summary>
+    private readonly ActorSystem _system;
+
+    public MessageQueue(ActorSystem system) => _system = system;
+
+    public override int Count => _currentKeys.Count + _inBuckets + _overflow.Count + _immediate.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add(in Entry entry, long nowTicks)
+    {
+        if (entry.TimeTicks == nowTicks)
+        {
+            _immediate.Enqueue(entry);
+        }
+        else
+        {
+            long ahead = (entry.TimeTicks >> BucketShift) - _currentBucket;
+            if (ahead <= 0) AddToCurrent(entry);
+            else if (ahead < WheelSize) AddToBucket((int)((entry.TimeTicks >> BucketShift) & WheelMask), entry);
+            else _overflow.Push(entry);
+        }
+        if (!HasHead)
+        {
+            // Let the wheel make the entry's bucket current, so that the head can be taken from it.
+            RefreshHead();
+        }
+        else if (Scheduled.Before(entry.TimeTicks, entry.Seq, HeadTime, HeadSeq))
+        {
+            // Earlier than the head, which is in the current bucket or the FIFO: so the entry's
+            // bucket is not after the current one, and it went to the FIFO or the current bucket.
+            Debug.Assert(entry.TimeTicks == nowTicks || (entry.TimeTicks >> BucketShift) <= _currentBucket);
+            SetHead(entry.TimeTicks, entry.Seq, entry.Timer, entry.Generation, entry.TimeTicks == nowTicks);
+        }
+    }
+
+    public override bool DeliverHead(ActorSystem system)
+    {
+        Entry entry = TakeHead();
+        if (entry.Timer != 0 && !system.TimerTable.TryFire(entry.Timer, entry.Generation))
+        {
+            system.OnStaleEntryDropped();
+            return false;
+        }
+        system.Deliver(entry.Target, entry.Sender, entry.Message);
+        return true;
+    }
+
+    public override void DropHead() => TakeHead();
+
+    public override void RemoveStale(ActorSystem system)
+    {
+        static bool IsStale(ActorSystem system, in Entry entry) =>
+            entry.Timer != 0 && system.TimerTable.IsStale(entry.Timer, entry.Generation);
+
+        _currentKeys.RemoveWhere(this, static (queue, key) =>
+        {
+            if (!IsStale(queue._system, queue._current[key.Index])) return false;
+            queue._system.OnStaleEntryDropped();
+            return true;
+        });
+        _overflow.RemoveWhere(system, static (system, entry) =>
+        {
+            if (!IsStale(system, entry)) return false;
+            system.OnStaleEntryDropped();
+            return true;
+        });
+        _immediate.RemoveWhere(system, static (system, entry) =>
+        {
+            if (!IsStale(system, entry)) return false;
+            system.OnStaleEntryDropped();
+            return true;
+        });
+        if (_occupied is not null)
+        {
+            for (int word = 0; word < _occupied.Length; word++)
+            {
+                ulong bits = _occupied[word];
+                while (bits != 0)
+                {
+                    int slot = word * 64 + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    Entry[] entries = _buckets![slot]!;
+                    int count = _bucketCounts![slot];
+                    int kept = 0;
+                    for (int i = 0; i < count; i++)
+                    {
+                        if (IsStale(system, entries[i])) system.OnStaleEntryDropped();
+                        else entries[kept++] = entries[i];
+                    }
+                    Array.Clear(entries, kept, count - kept);
+                    _inBuckets -= count - kept;
+                    _bucketCounts[slot] = kept;
+                    if (kept == 0) _occupied[word] &= ~(1UL << (slot & 63));
+                }
+            }
+        }
+        RefreshHead();
+    }
+
+    public override void Follow(long nowTicks)
+    {
+        if (Count != 0 || (nowTicks >> BucketShift) <= _currentBucket) return;
+        ReleaseCurrent();
+        _currentBucket = nowTicks >> BucketShift;
+        TakeSlotAsCurrent((int)(_currentBucket & WheelMask));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Entry TakeHead()
+    {
+        Debug.Assert(HasHead);
+        Entry entry = _headIsImmediate ? _immediate.Dequeue() : _current[_currentKeys.Pop().Index];
+        Debug.Assert(entry.TimeTicks == HeadTime && entry.Seq == HeadSeq, "cached head out of date");
+        // Refresh before delivering: the handler may send more messages of this type.
+        RefreshHead();
+        return entry;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void RefreshHead()
+    {
+        bool bucket = _currentKeys.Count > 0 || Advance();
+        if (_immediate.Count > 0)
+        {
+            ref readonly Entry first = ref _immediate.Head;
+            if (!bucket || Scheduled.Before(first.TimeTicks, first.Seq, _currentKeys.Min.TimeTicks, _currentKeys.Min.Seq))
+            {
+                SetHead(first.TimeTicks, first.Seq, first.Timer, first.Generation, immediate: true);
+                return;
+            }
+        }
+        if (bucket)
+        {
+            ref readonly Entry next = ref _current[_currentKeys.Min.Index];
+            SetHead(next.TimeTicks, next.Seq, next.Timer, next.Generation, immediate: false);
+        }
+        else
+        {
+            HasHead = false;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void SetHead(long time, long seq, int timer, uint generation, bool immediate)
+    {
+        HasHead = true;
+        HeadTime = time;
+        HeadSeq = seq;
+        HeadTimer = timer;
+        HeadGeneration = generation;
+        _headIsImmediate = immediate;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddToCurrent(in Entry entry)
+    {
+        if (_currentCount == _current.Length) GrowCurrent();
+        int index = _currentCount++;
+        _current[index] = entry;
+        _currentKeys.Push(new Key(entry.TimeTicks, entry.Seq, index));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddToBucket(int slot, in Entry entry)
+    {
+        if (_buckets is null) AllocateWheel();
+        Entry[]? entries = _buckets![slot];
+        int count = _bucketCounts![slot];
+        if (entries is null || count == entries.Length) entries = GrowBucket(slot);
+        entries[count] = entry;
+        _bucketCounts[slot] = count + 1;
+        if (count == 0) _occupied![slot >> 6] |= 1UL << (slot & 63);
+        _inBuckets++;
+    }
+
+    private void AllocateWheel()
+    {
+        _buckets = new Entry[]?[WheelSize];
+        _bucketCounts = new int[WheelSize];
+        _occupied = new ulong[WheelSize / 64];
+        // The current bucket's array belongs to its slot.
+        _buckets[_currentBucket & WheelMask] = _current.Length > 0 ? _current : null;
+    }
+
+    private Entry[] GrowBucket(int slot)
+    {
+        Entry[]? entries = _buckets![slot];
+        var bigger = new Entry[entries is null ? 16 : entries.Length * 2];
+        if (entries is not null) Array.Copy(entries, bigger, _bucketCounts![slot]);
+        _buckets[slot] = bigger;
+        return bigger;
+    }
+
+    private void GrowCurrent()
+    {
+        Array.Resize(ref _current, Math.Max(16, _current.Length * 2));
+        if (_buckets is not null) _buckets[_currentBucket & WheelMask] = _current;
+    }
+
+    /// <summary>Makes the next non-empty bucket current; false when only the FIFO may hold entries.</summary>
+    private bool Advance()
+    {
+        Debug.Assert(_currentKeys.Count == 0);
+        // Every entry of the current bucket has been taken: its array can be refilled from the start.
+        ReleaseCurrent();
+        long next = long.MaxValue;
+        if (_inBuckets > 0) next = _currentBucket + DistanceToNextOccupied();
+        if (_overflow.Count > 0) next = Math.Min(next, _overflow.Min.TimeTicks >> BucketShift);
+        if (next == long.MaxValue) return false;
+
+        _currentBucket = next;
+        int slot = (int)(next & WheelMask);
+        TakeSlotAsCurrent(slot);
+        for (int i = 0; i < _currentCount; i++)
+        {
+            ref Entry entry = ref _current[i];
+            Debug.Assert(entry.TimeTicks >> BucketShift == next, "a bucket held an entry of another lap");
+            _currentKeys.Push(new Key(entry.TimeTicks, entry.Seq, i));
+            ActorSystem.Prefetch(entry.Target);
+        }
+        while (_overflow.Count > 0 && _overflow.Min.TimeTicks >> BucketShift == next) AddToCurrent(_overflow.Pop());
+        return true;
+    }
+
+    /// <summary>Forgets the delivered entries of the current bucket, so the slot can be refilled
+    /// one lap later; references are cleared so that they do not keep actors alive.</summary>
+    private void ReleaseCurrent()
+    {
+        Debug.Assert(_currentKeys.Count == 0);
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<Entry>()) Array.Clear(_current, 0, _currentCount);
+        _currentCount = 0;
+    }
+
+    private void TakeSlotAsCurrent(int slot)
+    {
+        // Without a wheel (only immediate or far messages so far) the current array is simply reused.
+        if (_buckets is null) return;
+        _current = _buckets[slot] ?? [];
+        _currentCount = _bucketCounts![slot];
+        if (_currentCount > 0)
+        {
+            _bucketCounts[slot] = 0;
+            _occupied![slot >> 6] &= ~(1UL << (slot & 63));
+            _inBuckets -= _currentCount;
+        }
+    }
+
+    /// <summary>Distance in buckets from the current bucket to the next occupied one (1 … WheelSize − 1).</summary>
+    private long DistanceToNextOccupied()
+    {
+        ulong[] occupied = _occupied!;
+        int start = (int)((_currentBucket + 1) & WheelMask);
+        int word = start >> 6;
+        ulong bits = occupied[word] & (ulong.MaxValue << (start & 63));
+        for (int scanned = 0; scanned <= occupied.Length; scanned++)
+        {
+            if (bits != 0)
+            {
+                int slot = (word << 6) + BitOperations.TrailingZeroCount(bits);
+                long distance = (slot - _currentBucket) & WheelMask;
+                // The current bucket's own slot never counts as occupied.
+                Debug.Assert(distance != 0);
+                return distance;
+            }
+            word = (word + 1) & (occupied.Length - 1);
+            bits = occupied[word];
+        }
+        throw new UnreachableException("occupied bitmap and bucket count disagree");
+    }
+}
