@@ -17,8 +17,10 @@ internal static class TcpActorsCommand
         var root = new RootCommand(
             "TcpActors simulates very many concurrent TCP connections: every endpoint is an actor with its own " +
             "TCP state machine, an unreliable network carries the segments, and exact per-state counts are kept.");
+        root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(ScenariosCommand.Create());
+        root.Subcommands.Add(MergeCommand.Create());
         return root;
     }
 
