@@ -71,7 +71,7 @@ public class RunCommandTests
         Assert.All(run.TimeSeries.Skip(1), row => Assert.Equal(12, row.Split(',').Length));
 
         Assert.Contains($"run directory: {dir["run"]}", outcome.Stdout, StringComparison.Ordinal);
-        Assert.Contains(run.Digest, outcome.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"digest: {run.Digest}", outcome.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("t=", outcome.Stdout, StringComparison.Ordinal); // --quiet: no progress lines
     }
 

@@ -68,6 +68,7 @@ internal static class MergeCommand
             target.Publish();
 
             if (!parse.GetValue(quiet)) RunCommand.ConsoleFor(stdout).Write(RunSummary.Render(merged));
+            stdout.WriteLine($"digest: {merged.Digest}");
             stdout.WriteLine($"run directory: {target.FinalPath}");
             if (merged.ShardIndexes.Count != merged.Shards)
                 error.WriteLine($"tcpactors: warning: merged {merged.ShardIndexes.Count} of {merged.Shards} shards; the report covers only those");

@@ -101,6 +101,7 @@ internal static class RunCommand
             directory.Publish();
 
             console.Write(RunSummary.Render(report));
+            output.WriteLine($"digest: {report.Digest}");
             if (trace is not null) output.WriteLine($"trace: {trace.FinalPath(directory)}");
             output.WriteLine($"run directory: {directory.FinalPath}");
             foreach (string violation in report.Invariants.Violations) error.WriteLine($"tcpactors: invariant violated: {violation}");

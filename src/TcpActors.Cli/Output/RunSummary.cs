@@ -11,7 +11,7 @@ namespace TcpActors.Cli.Output;
 /// </summary>
 internal static class RunSummary
 {
-    /// <summary>The summary of <paramref name="report"/>.</summary>
+    /// <summary>The summary of <paramref name="report"/> (the digest is printed below it, on a line of its own, to copy).</summary>
     public static Table Render(RunReport report)
     {
         var c = CultureInfo.InvariantCulture;
@@ -48,7 +48,6 @@ internal static class RunSummary
         Add(t, "invariants", report.Invariants.Ok
             ? "[green]ok[/]" + (report.Invariants.NotChecked.Count > 0 ? Markup.Escape($" (not checked: {string.Join(", ", report.Invariants.NotChecked)})") : "")
             : $"[red]{report.Invariants.Violations.Count} violated[/]", escape: false);
-        Add(t, "digest", report.Digest);
         return t;
     }
 
