@@ -211,4 +211,18 @@ public class RunCommandTests
         Assert.Equal("client_to_server", first.RootElement.GetProperty("dir").GetString());
         Assert.Contains(lines, l => l.Contains("\"to\":\"TIME_WAIT\"", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void An_absolute_trace_path_is_honoured_and_leaves_no_partial_file()
+    {
+        using var dir = new WorkDirectory();
+        string trace = Path.Combine(dir["traces"], "storm.jsonl");
+
+        var outcome = RunSmallStorm(dir, "run", "--trace", trace, "--trace-couples", "1");
+
+        Assert.Contains($"trace: {trace}", outcome.Stdout, StringComparison.Ordinal);
+        Assert.Equal([trace], Directory.GetFiles(dir["traces"]));
+        Assert.All(File.ReadAllLines(trace), line => Assert.Contains("\"couple\":0,", line, StringComparison.Ordinal));
+        Assert.False(File.Exists(Path.Combine(dir["run"], "storm.jsonl")));
+    }
 }
