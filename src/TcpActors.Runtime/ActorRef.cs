@@ -4,17 +4,24 @@ using System.Runtime.CompilerServices;
 namespace TcpActors.Runtime;
 
 /// <summary>
-/// A reference to an actor (Akka.NET's <c>IActorRef</c>). A one-word struct that wraps the actor
-/// object, so holding and copying refs costs nothing; it stays valid when the actor is restarted
-/// (messages follow the fresh instance) and sends to dead letters once the actor has stopped.
-/// <c>default</c> is <see cref="Nobody"/>.
+/// A reference to an actor (Akka.NET's <c>IActorRef</c>): a two-word struct holding the actor
+/// object and its system, so holding and copying refs costs no allocation and a Tell does not
+/// have to touch the target actor's memory (it is checked when the message is delivered). It
+/// stays valid when the actor is restarted (messages follow the fresh instance); once the actor
+/// has stopped, messages to it are counted as dead letters. <c>default</c> is <see cref="Nobody"/>.
 /// </summary>
 [DebuggerDisplay("{ToString(),nq}")]
 public readonly struct ActorRef : IEquatable<ActorRef>
 {
     internal readonly Actor? Actor;
 
-    internal ActorRef(Actor? actor) => Actor = actor;
+    internal readonly ActorSystem? System;
+
+    internal ActorRef(Actor? actor)
+    {
+        Actor = actor;
+        System = actor?._system;
+    }
 
     /// <summary>The ref that points nowhere; messages to it are dropped (there is no system to count them).</summary>
     public static ActorRef Nobody => default;
@@ -30,21 +37,21 @@ public readonly struct ActorRef : IEquatable<ActorRef>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Tell<T>(T message, ActorRef sender = default)
     {
-        if (Actor?._system is { } system) system.Tell(this, message, sender);
+        System?.Send(Actor!, message, System.NowTicks, sender);
     }
 
     /// <summary>Sends <paramref name="message"/> to arrive after <paramref name="delay"/> of virtual time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Tell<T>(T message, TimeSpan delay, ActorRef sender = default)
     {
-        if (Actor?._system is { } system) system.Tell(this, message, delay, sender);
+        System?.Send(Actor!, message, System.DueTicks(delay), sender);
     }
 
     /// <summary>Two refs are equal when they name the same actor: the same object, or the same
     /// id in the same system (a restarted actor keeps its id, so old refs equal new ones).</summary>
     public bool Equals(ActorRef other) =>
         ReferenceEquals(Actor, other.Actor)
-        || (Actor?._system is { } system && ReferenceEquals(system, other.Actor?._system) && Actor._id == other.Actor._id);
+        || (System is not null && ReferenceEquals(System, other.System) && Actor!._id == other.Actor!._id);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is ActorRef other && Equals(other);
@@ -52,8 +59,8 @@ public readonly struct ActorRef : IEquatable<ActorRef>
     /// <inheritdoc />
     public override int GetHashCode() =>
         Actor is null ? 0
-        : Actor._system is null ? RuntimeHelpers.GetHashCode(Actor)
-        : HashCode.Combine(RuntimeHelpers.GetHashCode(Actor._system), Actor._id);
+        : System is null ? RuntimeHelpers.GetHashCode(Actor)
+        : HashCode.Combine(RuntimeHelpers.GetHashCode(System), Actor._id);
 
     /// <summary>Same actor object.</summary>
     public static bool operator ==(ActorRef left, ActorRef right) => left.Equals(right);

@@ -166,14 +166,36 @@ public sealed class ActorSystem
     /// <summary>Sends <paramref name="message"/> to be delivered at the current virtual time, after
     /// everything already sent for this time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Tell<T>(ActorRef target, T message, ActorRef sender = default) =>
-        Send(target.Actor, message, _nowTicks, sender);
+    public void Tell<T>(ActorRef target, T message, ActorRef sender = default)
+    {
+        if (target.IsNobody) return;
+        CheckOwnership(target);
+        Send(target.Actor!, message, _nowTicks, sender);
+    }
 
     /// <summary>Sends <paramref name="message"/> to be delivered <paramref name="delay"/> from now.</summary>
     public void Tell<T>(ActorRef target, T message, TimeSpan delay, ActorRef sender = default)
     {
-        if (delay < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(delay), delay, "A message cannot arrive in the past.");
-        Send(target.Actor, message, checked(_nowTicks + delay.Ticks), sender);
+        if (target.IsNobody) return;
+        CheckOwnership(target);
+        Send(target.Actor!, message, DueTicks(delay), sender);
+    }
+
+    internal long NowTicks => _nowTicks;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal long DueTicks(TimeSpan delay)
+    {
+        if (delay.Ticks < 0) ThrowNegativeDelay(delay);
+        return checked(_nowTicks + delay.Ticks);
+    }
+
+    private static void ThrowNegativeDelay(TimeSpan delay) =>
+        throw new ArgumentOutOfRangeException(nameof(delay), delay, "A message cannot arrive in the past.");
+
+    private void CheckOwnership(ActorRef target)
+    {
+        if (!ReferenceEquals(target.System, this)) throw new InvalidOperationException($"{target} belongs to another actor system.");
     }
 
     /// <summary>Virtual time of the next live event, or null when nothing is pending. Stale timer
@@ -327,20 +349,12 @@ public sealed class ActorSystem
         _currentSender = null;
     }
 
+    /// <summary>Queues a message. The target's status is not read here but on delivery, so a send
+    /// does not pull the target actor into cache twice (see docs/performance.md).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Send<T>(Actor? target, T message, long dueTicks, ActorRef sender)
+    internal void Send<T>(Actor target, T message, long dueTicks, ActorRef sender)
     {
-        if (target is null) return;
-        if (target._status != ActorStatus.Alive)
-        {
-            target = Resolve(target);
-            if (target is null)
-            {
-                DeadLetters++;
-                return;
-            }
-        }
-        if (!ReferenceEquals(target._system, this)) throw new InvalidOperationException($"{target} belongs to another actor system.");
+        Debug.Assert(ReferenceEquals(target._system, this));
         // As in Akka.NET, a Tell from inside a handler carries the handling actor as its sender.
         Enqueue(target, sender.Actor ?? _current, message, dueTicks, 0, 0);
     }

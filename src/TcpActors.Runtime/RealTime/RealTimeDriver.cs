@@ -62,6 +62,11 @@ public sealed class RealTimeDriver
     /// the wall clock. Returns the number of events delivered.</summary>
     public long RunUntil(TimeSpan end, CancellationToken cancellation = default)
     {
+        if (end <= _system.Now)
+        {
+            ApplyPosted();
+            return 0;
+        }
         TimeSpan wallStart = _clock.Elapsed;
         TimeSpan virtualStart = _system.Now;
         long delivered = 0;

@@ -6,7 +6,7 @@ namespace TcpActors.Runtime.Scheduling;
 /// <summary>
 /// A FIFO ring of entries for events sent with no delay. They carry the current time and rising
 /// sequence numbers, so a plain queue keeps them in key order and the loop merges its head with
-/// the heap's minimum: O(1) instead of O(log n) for the common "reply now" message.
+/// the current bucket's minimum: O(1) for the common "reply now" message.
 /// </summary>
 internal sealed class ImmediateQueue<TEntry> where TEntry : struct, IScheduled
 {
@@ -18,6 +18,9 @@ internal sealed class ImmediateQueue<TEntry> where TEntry : struct, IScheduled
 
     /// <summary>The oldest key; only valid when <see cref="Count"/> &gt; 0.</summary>
     public ref readonly TEntry Head => ref _keys[_head];
+
+    /// <summary>The newest entry; only valid when <see cref="Count"/> &gt; 0.</summary>
+    public ref readonly TEntry Tail => ref _keys[(_head + _count - 1) & (_keys.Length - 1)];
 
     public void Enqueue(in TEntry key)
     {

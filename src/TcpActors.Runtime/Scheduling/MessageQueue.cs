@@ -48,9 +48,11 @@ internal abstract class MessageQueue
 /// buckets of 2^<see cref="BucketShift"/> ticks; a message due within the wheel's span is appended,
 /// whole, to its bucket's array (sequential writes, O(1)); a farther one (a TIME_WAIT or
 /// keepalive timer) waits in an overflow heap; a message due now goes to a FIFO. When a bucket
-/// becomes current, only small (time, seq, index) keys are put in (time, seq) order, in a heap
-/// that stays in cache, while the entries stay where they were written. Struct messages are never
-/// boxed and, once the arrays have grown to the workload's high-water mark, nothing is allocated.
+/// becomes current, a stable counting sort on the tick within the bucket puts the positions of
+/// its entries in (time, seq) order, while the entries stay where they were written; the few
+/// entries added to the current bucket afterwards are ordered by a small heap of 24-byte keys.
+/// Struct messages are never boxed and, once the arrays have grown to the workload's high-water
+/// mark, nothing is allocated.
 /// </summary>
 internal sealed class MessageQueue<T> : MessageQueue
 {
@@ -95,8 +97,8 @@ internal sealed class MessageQueue<T> : MessageQueue
         public uint Generation;
     }
 
-    /// <summary>Order key of an entry of the current bucket: where it is, not what it is, so heap
-    /// moves copy 24 bytes and no object references.</summary>
+    /// <summary>Order key of a late arrival in the current bucket: where it is, not what it is, so
+    /// heap moves copy 24 bytes and no object references (which would cost GC write barriers).</summary>
     private readonly struct Key(long timeTicks, long seq, int index) : IScheduled
     {
         public long TimeTicks { get; } = timeTicks;
@@ -121,12 +123,29 @@ internal sealed class MessageQueue<T> : MessageQueue
     /// (_currentBucket, _currentBucket + WheelSize).</summary>
     private long _currentBucket;
 
+    /// <summary>Arrays of buckets that have been delivered, for reuse by the next buckets to fill:
+    /// only the buckets of the near future hold arrays, so memory follows the number of pending
+    /// entries, not the number of buckets the run has passed through, and the arrays stay warm.</summary>
+    private readonly Stack<Entry[]> _spare = new();
+
     /// <summary>Entries of the current bucket (the current slot's array, owned here while current).</summary>
     private Entry[] _current = [];
 
     private int _currentCount;
 
-    /// <summary>Keys of the current bucket's undelivered entries.</summary>
+    /// <summary>Positions in <see cref="_current"/> of the entries the bucket had when it became
+    /// current, sorted by (time, seq); <see cref="_runNext"/> is the next to deliver.</summary>
+    private int[] _run = [];
+
+    private int _runLength;
+
+    private int _runNext;
+
+    /// <summary>Counting-sort bins, one per tick of a bucket.</summary>
+    private int[]? _bins;
+
+    /// <summary>Keys of entries added to the current bucket after it became current (a delay
+    /// shorter than the rest of the bucket): few, so a small heap orders them.</summary>
     private readonly EventHeap<Key> _currentKeys = new();
 
     /// <summary>Entries beyond the wheel's span.</summary>
@@ -135,15 +154,18 @@ internal sealed class MessageQueue<T> : MessageQueue
     /// <summary>Entries due at the time they were sent, in send order.</summary>
     private readonly ImmediateQueue<Entry> _immediate = new();
 
-    /// <summary>Whether the cached head is the immediate queue's (else the current bucket's).</summary>
+    /// <summary>Whether the cached head is the immediate queue's.</summary>
     private bool _headIsImmediate;
+
+    /// <summary>Whether the cached head is the sorted run's next entry (else the late arrivals' minimum).</summary>
+    private bool _headIsRun;
 
     /// <summary>The owning system, told about stale entries and asked to prefetch targets.</summary>
     private readonly ActorSystem _system;
 
     public MessageQueue(ActorSystem system) => _system = system;
 
-    public override int Count => _currentKeys.Count + _inBuckets + _overflow.Count + _immediate.Count;
+    public override int Count => (_runLength - _runNext) + _currentKeys.Count + _inBuckets + _overflow.Count + _immediate.Count;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(in Entry entry, long nowTicks)
@@ -169,7 +191,9 @@ internal sealed class MessageQueue<T> : MessageQueue
             // Earlier than the head, which is in the current bucket or the FIFO: so the entry's
             // bucket is not after the current one, and it went to the FIFO or the current bucket.
             Debug.Assert(entry.TimeTicks == nowTicks || (entry.TimeTicks >> BucketShift) <= _currentBucket);
-            SetHead(entry.TimeTicks, entry.Seq, entry.Timer, entry.Generation, entry.TimeTicks == nowTicks);
+            bool immediate = entry.TimeTicks == nowTicks;
+            // A delayed entry earlier than the head went to the late arrivals, not the run.
+            SetHead(immediate ? _immediate.Tail : _current[_currentKeys.Min.Index], immediate, run: false);
         }
     }
 
@@ -192,6 +216,13 @@ internal sealed class MessageQueue<T> : MessageQueue
         static bool IsStale(ActorSystem system, in Entry entry) =>
             entry.Timer != 0 && system.TimerTable.IsStale(entry.Timer, entry.Generation);
 
+        int kept = _runNext;
+        for (int i = _runNext; i < _runLength; i++)
+        {
+            if (IsStale(system, _current[_run[i]])) system.OnStaleEntryDropped();
+            else _run[kept++] = _run[i];
+        }
+        _runLength = kept;
         _currentKeys.RemoveWhere(this, static (queue, key) =>
         {
             if (!IsStale(queue._system, queue._current[key.Index])) return false;
@@ -221,7 +252,7 @@ internal sealed class MessageQueue<T> : MessageQueue
                     bits &= bits - 1;
                     Entry[] entries = _buckets![slot]!;
                     int count = _bucketCounts![slot];
-                    int kept = 0;
+                    kept = 0;
                     for (int i = 0; i < count; i++)
                     {
                         if (IsStale(system, entries[i])) system.OnStaleEntryDropped();
@@ -249,46 +280,72 @@ internal sealed class MessageQueue<T> : MessageQueue
     private Entry TakeHead()
     {
         Debug.Assert(HasHead);
-        Entry entry = _headIsImmediate ? _immediate.Dequeue() : _current[_currentKeys.Pop().Index];
+        Entry entry = _headIsImmediate ? _immediate.Dequeue()
+            : _headIsRun ? _current[_run[_runNext++]]
+            : _current[_currentKeys.Pop().Index];
         Debug.Assert(entry.TimeTicks == HeadTime && entry.Seq == HeadSeq, "cached head out of date");
         // Refresh before delivering: the handler may send more messages of this type.
         RefreshHead();
         return entry;
     }
 
+    /// <summary>Recomputes the head: the earliest of the FIFO's head, the sorted run's next entry
+    /// and the late arrivals' minimum, loading the next bucket when the current one is used up.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void RefreshHead()
     {
-        bool bucket = _currentKeys.Count > 0 || Advance();
+        if (_runNext == _runLength && _currentKeys.Count == 0) Advance();
+        int best = 0; // 0 none, 1 FIFO, 2 run, 3 late arrivals
+        long time = 0, seq = 0;
         if (_immediate.Count > 0)
         {
             ref readonly Entry first = ref _immediate.Head;
-            if (!bucket || Scheduled.Before(first.TimeTicks, first.Seq, _currentKeys.Min.TimeTicks, _currentKeys.Min.Seq))
+            best = 1;
+            time = first.TimeTicks;
+            seq = first.Seq;
+        }
+        if (_runNext < _runLength)
+        {
+            ref readonly Entry next = ref _current[_run[_runNext]];
+            if (best == 0 || Scheduled.Before(next.TimeTicks, next.Seq, time, seq))
             {
-                SetHead(first.TimeTicks, first.Seq, first.Timer, first.Generation, immediate: true);
-                return;
+                best = 2;
+                time = next.TimeTicks;
+                seq = next.Seq;
             }
         }
-        if (bucket)
+        if (_currentKeys.Count > 0)
         {
-            ref readonly Entry next = ref _current[_currentKeys.Min.Index];
-            SetHead(next.TimeTicks, next.Seq, next.Timer, next.Generation, immediate: false);
+            ref readonly Key late = ref _currentKeys.Min;
+            if (best == 0 || Scheduled.Before(late.TimeTicks, late.Seq, time, seq)) best = 3;
         }
-        else
+        switch (best)
         {
-            HasHead = false;
+            case 0:
+                HasHead = false;
+                break;
+            case 1:
+                SetHead(_immediate.Head, immediate: true, run: false);
+                break;
+            case 2:
+                SetHead(_current[_run[_runNext]], immediate: false, run: true);
+                break;
+            default:
+                SetHead(_current[_currentKeys.Min.Index], immediate: false, run: false);
+                break;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void SetHead(long time, long seq, int timer, uint generation, bool immediate)
+    private void SetHead(in Entry entry, bool immediate, bool run)
     {
         HasHead = true;
-        HeadTime = time;
-        HeadSeq = seq;
-        HeadTimer = timer;
-        HeadGeneration = generation;
+        HeadTime = entry.TimeTicks;
+        HeadSeq = entry.Seq;
+        HeadTimer = entry.Timer;
+        HeadGeneration = entry.Generation;
         _headIsImmediate = immediate;
+        _headIsRun = run;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -325,22 +382,33 @@ internal sealed class MessageQueue<T> : MessageQueue
     private Entry[] GrowBucket(int slot)
     {
         Entry[]? entries = _buckets![slot];
-        var bigger = new Entry[entries is null ? 16 : entries.Length * 2];
-        if (entries is not null) Array.Copy(entries, bigger, _bucketCounts![slot]);
+        Entry[] bigger;
+        if (entries is null)
+        {
+            bigger = Rent();
+        }
+        else
+        {
+            bigger = new Entry[entries.Length * 2];
+            Array.Copy(entries, bigger, _bucketCounts![slot]);
+        }
         _buckets[slot] = bigger;
         return bigger;
     }
 
     private void GrowCurrent()
     {
-        Array.Resize(ref _current, Math.Max(16, _current.Length * 2));
+        if (_current.Length == 0) _current = Rent();
+        else Array.Resize(ref _current, _current.Length * 2);
         if (_buckets is not null) _buckets[_currentBucket & WheelMask] = _current;
     }
+
+    private Entry[] Rent() => _spare.Count > 0 ? _spare.Pop() : new Entry[16];
 
     /// <summary>Makes the next non-empty bucket current; false when only the FIFO may hold entries.</summary>
     private bool Advance()
     {
-        Debug.Assert(_currentKeys.Count == 0);
+        Debug.Assert(_currentKeys.Count == 0 && _runNext == _runLength);
         // Every entry of the current bucket has been taken: its array can be refilled from the start.
         ReleaseCurrent();
         long next = long.MaxValue;
@@ -351,24 +419,77 @@ internal sealed class MessageQueue<T> : MessageQueue
         _currentBucket = next;
         int slot = (int)(next & WheelMask);
         TakeSlotAsCurrent(slot);
-        for (int i = 0; i < _currentCount; i++)
+        int fromWheel = _currentCount;
+        while (_overflow.Count > 0 && _overflow.Min.TimeTicks >> BucketShift == next) Append(_overflow.Pop());
+        SortRun(fromWheel);
+        return true;
+    }
+
+    /// <summary>Orders the current bucket's entries by (time, seq) with a stable counting sort on
+    /// the tick within the bucket, O(n + bucket width). Stable sorting by time is enough because
+    /// the input is already in seq order when the overflow entries (sent before the bucket came
+    /// within the wheel's span, so with smaller seqs) are taken first, then the bucket's own
+    /// entries, which were appended in send order.</summary>
+    private void SortRun(int fromWheel)
+    {
+        const int BinMask = (1 << BucketShift) - 1;
+        int count = _currentCount;
+        if (_run.Length < count) _run = new int[Math.Max(count, _run.Length * 2)];
+        int[] bins = _bins ??= new int[1 << BucketShift];
+        Array.Clear(bins);
+        Entry[] entries = _current;
+        for (int i = 0; i < count; i++)
         {
-            ref Entry entry = ref _current[i];
-            Debug.Assert(entry.TimeTicks >> BucketShift == next, "a bucket held an entry of another lap");
-            _currentKeys.Push(new Key(entry.TimeTicks, entry.Seq, i));
+            ref Entry entry = ref entries[i];
+            Debug.Assert(entry.TimeTicks >> BucketShift == _currentBucket, "a bucket held an entry of another lap");
+            bins[(int)(entry.TimeTicks & BinMask)]++;
             ActorSystem.Prefetch(entry.Target);
         }
-        while (_overflow.Count > 0 && _overflow.Min.TimeTicks >> BucketShift == next) AddToCurrent(_overflow.Pop());
-        return true;
+        int start = 0;
+        for (int bin = 0; bin < bins.Length; bin++)
+        {
+            int n = bins[bin];
+            bins[bin] = start;
+            start += n;
+        }
+        int[] run = _run;
+        for (int i = fromWheel; i < count; i++) run[bins[(int)(entries[i].TimeTicks & BinMask)]++] = i;
+        for (int i = 0; i < fromWheel; i++) run[bins[(int)(entries[i].TimeTicks & BinMask)]++] = i;
+        _runNext = 0;
+        _runLength = count;
+        AssertRunSorted();
+    }
+
+    [Conditional("DEBUG")]
+    private void AssertRunSorted()
+    {
+        for (int i = 1; i < _runLength; i++)
+        {
+            Debug.Assert(Scheduled.Before(_current[_run[i - 1]], _current[_run[i]]), "run out of (time, seq) order");
+        }
+    }
+
+    private void Append(in Entry entry)
+    {
+        if (_currentCount == _current.Length) GrowCurrent();
+        _current[_currentCount++] = entry;
     }
 
     /// <summary>Forgets the delivered entries of the current bucket, so the slot can be refilled
     /// one lap later; references are cleared so that they do not keep actors alive.</summary>
     private void ReleaseCurrent()
     {
-        Debug.Assert(_currentKeys.Count == 0);
+        Debug.Assert(_currentKeys.Count == 0 && _runNext == _runLength);
+        _runNext = _runLength = 0;
         if (RuntimeHelpers.IsReferenceOrContainsReferences<Entry>()) Array.Clear(_current, 0, _currentCount);
         _currentCount = 0;
+        if (_buckets is not null && _current.Length > 0)
+        {
+            Debug.Assert(ReferenceEquals(_buckets[_currentBucket & WheelMask], _current));
+            _buckets[_currentBucket & WheelMask] = null;
+            _spare.Push(_current);
+            _current = [];
+        }
     }
 
     private void TakeSlotAsCurrent(int slot)

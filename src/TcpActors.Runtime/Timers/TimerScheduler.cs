@@ -4,7 +4,7 @@ namespace TcpActors.Runtime;
 /// The timers of one actor (Akka.NET's <c>ITimerScheduler</c>), obtained from
 /// <see cref="Actor.Timers"/>. A timer delivers its message to the owner after a delay of
 /// virtual time, exactly once, unless cancelled or re-armed first; re-arming replaces the
-/// pending expiry (an RTO timer moved on every ACK costs one O(log n) push and no allocation).
+/// pending expiry (an RTO timer moved on every ACK costs one queue insert and no allocation).
 /// Timers are cancelled when the actor stops.
 /// </summary>
 public readonly struct TimerScheduler

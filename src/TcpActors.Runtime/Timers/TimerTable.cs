@@ -7,7 +7,7 @@ namespace TcpActors.Runtime.Timers;
 /// All timers of one system, as slots in a growable array. Each slot has a generation: arming
 /// bumps it and records it in the queued entry, cancelling bumps it again, so an entry whose
 /// generation no longer matches is stale and is skipped when popped (lazy deletion). Cancel and
-/// re-arm are O(1) here plus one O(log n) push, with no allocation; stale entries are counted so
+/// re-arm are O(1) here plus one queue insert (O(1) into a calendar bucket), with no allocation; stale entries are counted so
 /// that the system can compact its queues before they outnumber live ones.
 /// </summary>
 internal sealed class TimerTable

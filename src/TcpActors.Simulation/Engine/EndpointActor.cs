@@ -48,6 +48,7 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
     private bool _responded;
     private bool _released;
     private bool _finished;
+    private bool _pureAckSent;
 
     /// <summary>Shard-local couple index, or -1 for a SYN-flood child.</summary>
     public readonly int Couple;
@@ -142,7 +143,19 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
                     break;
             }
         }
-        _tcp.OnSegment(Now, seg, new Sink(this));
+        if ((seg.Flags & TcpFlags.Rst) != 0)
+        {
+            // RFC 5961 §3.2: an in-window RST that is not exact is answered with a challenge ACK
+            // and changes nothing; count those for the rst-storm story.
+            TcpState before = _tcp.State;
+            _pureAckSent = false;
+            _tcp.OnSegment(Now, seg, new Sink(this));
+            if (_pureAckSent && _tcp.State == before) _shard.Telemetry.ChallengeAcks++;
+        }
+        else
+        {
+            _tcp.OnSegment(Now, seg, new Sink(this));
+        }
         AfterCall();
     }
 
@@ -224,7 +237,7 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
     // ------------------------------------------------------------------ the end
 
     /// <summary>The endpoint is gone: free its tuple and handle, settle the couple, stop the actor.</summary>
-    private void Finish()
+    private void Finish(bool stop = true)
     {
         if (_finished) return;
         _finished = true;
@@ -246,7 +259,18 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
                 _shard.Trace!.Outcome(Now, _shard.GlobalIndex(Couple), TraceSide.Server, _shard.ReasonOf(Couple) ?? CoupleOutcome.Completed);
             }
         }
-        Stop();
+        if (stop) Stop();
+    }
+
+    /// <summary>
+    /// Supervision stopped this actor after an exception (DESIGN.md §3): it is counted in the
+    /// report's supervision failures; here the endpoint is settled so the counts stay exact.
+    /// </summary>
+    protected override void PostStop()
+    {
+        if (_finished) return;
+        if (Side == TraceSide.Client) _shard.RecordReason(Couple, CoupleOutcome.Aborted);
+        Finish(stop: false);
     }
 
     /// <summary>The host crashed: the endpoint vanishes without sending anything.</summary>
@@ -268,7 +292,11 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
 
     // ------------------------------------------------------------------ sink callbacks
 
-    private void OnTransmit(in Segment segment) => _shard.NetworkRef.Tell(new Transmission(segment, Couple, false));
+    private void OnTransmit(in Segment segment)
+    {
+        if (segment.Flags == TcpFlags.Ack && segment.PayloadLength == 0) _pureAckSent = true;
+        _shard.NetworkRef.Tell(new Transmission(segment, Couple, false));
+    }
 
     private void OnStateChanged(TcpState from, TcpState to)
     {

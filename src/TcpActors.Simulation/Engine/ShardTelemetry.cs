@@ -20,7 +20,7 @@ internal sealed class ShardTelemetry
 
     public long Sent, Delivered, Duplicated, Corrupted, Retransmitted, Reordered, InFlight, Unroutable;
     public long DropLoss, DropPartition, DropBlackhole, DropQueueFull, DropTargeted;
-    public long ResetsSent, ResetsReceived, ResetsInjected;
+    public long ResetsSent, ResetsReceived, ResetsInjected, ChallengeAcks;
     public long ConnectEstablished, ConnectRefused, ConnectTimedOut, ConnectReset, ConnectPortExhausted;
     public long TimeWaitOverflow;
     public readonly long[] Outcomes = new long[CoupleOutcomeNames.Count];
@@ -74,7 +74,7 @@ internal sealed class ShardTelemetry
         },
     };
 
-    public ResetCounts Resets() => new() { Sent = ResetsSent, Received = ResetsReceived, Injected = ResetsInjected };
+    public ResetCounts Resets() => new() { Sent = ResetsSent, Received = ResetsReceived, Injected = ResetsInjected, ChallengeAcks = ChallengeAcks };
 
     public ConnectOutcomeCounts Connects() => new()
     {

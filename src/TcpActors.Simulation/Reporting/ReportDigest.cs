@@ -42,7 +42,7 @@ public static class ReportDigest
         Line("segments", $"{s.Sent},{s.Delivered},{s.Dropped},{s.Duplicated},{s.Corrupted},{s.Retransmitted},{s.Reordered},{s.InFlight},{s.Unroutable}");
         var d = s.DroppedByCause;
         Line("dropped", $"{d.Loss},{d.Partition},{d.Blackhole},{d.QueueFull},{d.Targeted}");
-        Line("resets", $"{report.Resets.Sent},{report.Resets.Received},{report.Resets.Injected}");
+        Line("resets", $"{report.Resets.Sent},{report.Resets.Received},{report.Resets.Injected},{report.Resets.ChallengeAcks}");
         Line("time_wait_overflow", report.TimeWaitOverflow);
         var c = report.ConnectOutcomes;
         Line("connect", $"{c.Established},{c.Refused},{c.TimedOut},{c.Reset},{c.PortExhausted}");

@@ -72,11 +72,13 @@ public sealed record ResetCounts
     [JsonPropertyName("received")] public long Received { get; init; }
     /// <summary>RSTs forged by the <c>rst</c> chaos event (not counted in <see cref="Sent"/>).</summary>
     [JsonPropertyName("injected")] public long Injected { get; init; }
+    /// <summary>Challenge ACKs sent in answer to in-window but inexact RSTs (RFC 5961 §3.2).</summary>
+    [JsonPropertyName("challenge_acks")] public long ChallengeAcks { get; init; }
 
     /// <summary>Plain sum (shard merge).</summary>
     public static ResetCounts operator +(ResetCounts a, ResetCounts b) => new()
     {
-        Sent = a.Sent + b.Sent, Received = a.Received + b.Received, Injected = a.Injected + b.Injected,
+        Sent = a.Sent + b.Sent, Received = a.Received + b.Received, Injected = a.Injected + b.Injected, ChallengeAcks = a.ChallengeAcks + b.ChallengeAcks,
     };
 }
 
