@@ -225,4 +225,20 @@ public class RunCommandTests
         Assert.All(File.ReadAllLines(trace), line => Assert.Contains("\"couple\":0,", line, StringComparison.Ordinal));
         Assert.False(File.Exists(Path.Combine(dir["run"], "storm.jsonl")));
     }
+
+    public static TheoryData<string> BuiltIns => [.. TcpActors.Simulation.Scenarios.ScenarioCatalog.Names];
+
+    [Theory]
+    [MemberData(nameof(BuiltIns))]
+    public void Every_built_in_runs_at_a_small_size_with_its_invariants_holding(string name)
+    {
+        using var dir = new WorkDirectory();
+
+        var outcome = TcpActorsProcess.Run(dir.Path, "run", name, "--couples", "20", "--quiet", "--out", dir["run"]);
+
+        Assert.True(outcome.ExitCode == 0, outcome.ToString());
+        var report = RunReportFile.Read(dir["run"]).Report;
+        Assert.Equal(name, report.GetProperty("scenario").GetString());
+        Assert.True(report.GetProperty("invariants").GetProperty("ok").GetBoolean());
+    }
 }

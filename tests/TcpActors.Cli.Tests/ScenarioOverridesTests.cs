@@ -63,6 +63,20 @@ public class ScenarioOverridesTests
         Assert.Equal(TimeSpan.FromSeconds(30), scenario.Tcp.TimeWait); // the file's knob
     }
 
+    public static TheoryData<string> BuiltIns => [.. ScenarioCatalog.Names];
+
+    [Theory]
+    [MemberData(nameof(BuiltIns))]
+    public void An_override_applies_to_every_built_in_and_changes_only_its_key(string name)
+    {
+        var builtIn = ScenarioCatalog.Load(name).GetOrThrow();
+
+        var (scenario, problems) = new ScenarioOverrides { Seed = builtIn.Seed + 1 }.ApplyTo(builtIn);
+
+        Assert.Empty(problems);
+        Assert.Equal(builtIn with { Seed = builtIn.Seed + 1 }, scenario);
+    }
+
     [Fact]
     public void More_shards_than_client_hosts_is_refused_with_the_loaders_reason()
     {
