@@ -67,6 +67,8 @@ internal static class StormBenchmark
 
         Console.Error.WriteLine($"storm: {couples:N0} couples, {shards} shards on {threads} threads");
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        TimeSpan pauseBefore = GC.GetTotalPauseDuration();
+        int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
         var wall = Stopwatch.StartNew();
         var heap = new HeapWatcher();
         // A cancellable token, as the CLI passes for Ctrl+C: the loop then checks it as it goes.
@@ -89,6 +91,8 @@ internal static class StormBenchmark
             ["events"] = report.Events,
             ["events_per_second"] = Math.Round(report.Events / wall.Elapsed.TotalSeconds),
             ["segments"] = report.Segments.Sent,
+            ["gc_pause_seconds"] = Math.Round((GC.GetTotalPauseDuration() - pauseBefore).TotalSeconds, 3),
+            ["gc_collections"] = $"{GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}",
             ["peak_working_set_mb"] = Math.Round(process.PeakWorkingSet64 / (1024.0 * 1024.0), 1),
             ["peak_managed_heap_mb"] = Math.Round(heap.PeakBytes / (1024.0 * 1024.0), 1),
             ["live_heap_at_10s_mb"] = Math.Round(heap.LiveAtPlateau / (1024.0 * 1024.0), 1),

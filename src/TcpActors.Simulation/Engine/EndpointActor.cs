@@ -351,7 +351,9 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
                 if (Side == TraceSide.Client) telemetry.ConnectRefused++;
                 break;
             case TcpEvent.Reset:
-                _shard.RecordReason(Couple, CoupleOutcome.Reset);
+                // A RST that ends TIME_WAIT (RFC 1337's assassination, e.g. a duplicated last ACK
+                // answered by a server that has already closed) comes after the couple completed.
+                if (_tcp.State != TcpState.TimeWait) _shard.RecordReason(Couple, CoupleOutcome.Reset);
                 if (Side == TraceSide.Client && _establishedTicks < 0) telemetry.ConnectReset++;
                 break;
             case TcpEvent.TimedOut:

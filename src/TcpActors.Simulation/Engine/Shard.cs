@@ -28,6 +28,7 @@ internal sealed class Shard
     private readonly int _traceCouples;
     private readonly List<string> _failures = [];
     private readonly WorkloadActor _workload;
+    private long _endpointFailures;
 
     public Shard(Scenario scenario, int shardIndex, int shardCount, ITraceSink? trace, int traceCouples)
     {
@@ -124,6 +125,14 @@ internal sealed class Shard
         CoupleOutcome outcome = ReasonOf(couple) ?? CoupleOutcome.Completed;
         Telemetry.Outcomes[(int)outcome]++;
         if (IsTraced(couple)) Trace!.Outcome(now, _global[couple], TraceSide.Client, outcome);
+    }
+
+    /// <summary>An endpoint threw while its host handed it a segment: count it and stop it, as supervision would.</summary>
+    public void EndpointFailed(EndpointActor endpoint, Exception exception)
+    {
+        _endpointFailures++;
+        if (_failures.Count < 20) _failures.Add($"{endpoint} at {System.Now.TotalSeconds:0.######}s: {exception.GetType().Name}: {exception.Message}");
+        System.Stop(endpoint.Self);
     }
 
     public void SequenceViolation(EndpointActor endpoint)
@@ -280,7 +289,7 @@ internal sealed class Shard
             ConnectionSeconds = Quantiles.Of(t.Connection),
             ConnectOutcomes = t.Connects(),
             Hosts = hosts,
-            Supervision = new SupervisionCounts { Failures = System.Failures, DeadLetters = System.DeadLetters, FirstFailures = [.. _failures] },
+            Supervision = new SupervisionCounts { Failures = System.Failures + _endpointFailures, DeadLetters = System.DeadLetters, FirstFailures = [.. _failures] },
             Invariants = new InvariantResult { Violations = violations, NotChecked = notChecked },
             Histograms = new HistogramBuckets { Handshake = HistogramBuckets.Of(t.Handshake), Connection = HistogramBuckets.Of(t.Connection) },
             Digest = "",
