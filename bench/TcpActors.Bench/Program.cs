@@ -5,6 +5,7 @@ using TcpActors.Bench;
 var benchmarks = new SortedDictionary<string, Func<string[], int>>(StringComparer.Ordinal)
 {
     ["runtime"] = RuntimeBenchmark.Run,
+    ["storm"] = StormBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out Func<string[], int>? benchmark))

@@ -1,0 +1,56 @@
+using System.Globalization;
+using Spectre.Console;
+using TcpActors.Simulation.Reporting;
+using TcpActors.Tcp;
+
+namespace TcpActors.Cli.Output;
+
+/// <summary>
+/// The table printed at the end of a run (and of a merge): what was run, how it ended, the peaks of
+/// the interesting states, what the network did, and whether the invariants held.
+/// </summary>
+internal static class RunSummary
+{
+    /// <summary>The summary of <paramref name="report"/> (the digest is printed below it, on a line of its own, to copy).</summary>
+    public static Table Render(RunReport report)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var t = new Table().Border(TableBorder.Rounded)
+            .Title(report.Interrupted ? "[bold yellow]run interrupted[/]" : "[bold]run summary[/]");
+        t.AddColumn("");
+        t.AddColumn("");
+        t.HideHeaders();
+
+        string shards = report.Shards == 1 ? "1" : report.ShardIndexes.Count == report.Shards
+            ? report.Shards.ToString(c)
+            : $"{string.Join(",", report.ShardIndexes)} of {report.Shards}";
+        Add(t, "scenario", $"{report.Scenario} (seed {report.Seed}, profile {report.Profile})");
+        Add(t, "shards / threads", $"{shards} / {report.Threads}");
+        double rate = report.WallSeconds > 0 ? report.Events / report.WallSeconds : 0;
+        Add(t, "time", string.Create(c, $"{report.VirtualSeconds:0.###} s virtual in {report.WallSeconds:0.###} s wall"));
+        Add(t, "events", string.Create(c, $"{report.Events:N0} ({rate:N0}/s)"));
+        var o = report.Outcomes;
+        Add(t, "couples", string.Create(c,
+            $"{report.Couples:N0}: completed {o.Completed:N0}, refused {o.Refused:N0}, timed_out {o.TimedOut:N0}, reset {o.Reset:N0}, port_exhausted {o.PortExhausted:N0}, aborted {o.Aborted:N0}, crashed {o.Crashed:N0}, open {o.Open:N0}, not_started {o.NotStarted:N0}"));
+        foreach (TcpState state in (ReadOnlySpan<TcpState>)[TcpState.Established, TcpState.FinWait2, TcpState.CloseWait, TcpState.LastAck, TcpState.TimeWait])
+        {
+            string name = state.ToMetricName();
+            if (report.Peaks.TryGetValue(name, out var peak) && peak.Count > 0)
+                Add(t, $"peak {name}", string.Create(c, $"{peak.Count:N0} at {peak.At:0.###} s"));
+        }
+        var s = report.Segments;
+        Add(t, "segments", string.Create(c,
+            $"sent {s.Sent:N0}, delivered {s.Delivered:N0}, dropped {s.Dropped:N0}, retransmitted {s.Retransmitted:N0}, duplicated {s.Duplicated:N0}, corrupted {s.Corrupted:N0}"));
+        Add(t, "resets", string.Create(c, $"sent {report.Resets.Sent:N0}, received {report.Resets.Received:N0}"));
+        Add(t, "time_wait overflow", report.TimeWaitOverflow.ToString("N0", c));
+        var h = report.HandshakeSeconds;
+        Add(t, "handshake", string.Create(c, $"p50 {h.P50 * 1000:0.###} ms, p99 {h.P99 * 1000:0.###} ms, max {h.Max * 1000:0.###} ms"));
+        Add(t, "invariants", report.Invariants.Ok
+            ? "[green]ok[/]" + (report.Invariants.NotChecked.Count > 0 ? Markup.Escape($" (not checked: {string.Join(", ", report.Invariants.NotChecked)})") : "")
+            : $"[red]{report.Invariants.Violations.Count} violated[/]", escape: false);
+        return t;
+    }
+
+    private static void Add(Table t, string name, string value, bool escape = true) =>
+        t.AddRow(new Markup(Markup.Escape(name)), new Markup(escape ? Markup.Escape(value) : value));
+}

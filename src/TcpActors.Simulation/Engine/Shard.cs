@@ -1,0 +1,309 @@
+using System.Diagnostics;
+using TcpActors.Runtime;
+using TcpActors.Simulation.Reporting;
+using TcpActors.Simulation.Scenarios;
+using TcpActors.Simulation.Telemetry;
+using TcpActors.Simulation.Tracing;
+using TcpActors.Tcp;
+using TcpActors.Tcp.Host;
+
+namespace TcpActors.Simulation.Engine;
+
+/// <summary>
+/// One cell of a run (DESIGN.md §3): its own actor system with a slice of the client hosts
+/// (client host h belongs to shard h mod N), a replica of every server host, one network actor,
+/// the workload, chaos and SYN-flood actors, and exact telemetry. A shard is a pure function of
+/// (scenario, seed, shard index, shard count): it shares nothing with other shards.
+/// </summary>
+internal sealed class Shard
+{
+    private static readonly TcpState[] s_transient =
+        [TcpState.SynSent, TcpState.SynReceived, TcpState.FinWait1, TcpState.Closing, TcpState.LastAck, TcpState.TimeWait];
+
+    private readonly HostActor?[] _clients;
+    private readonly HostActor[] _servers;
+    private readonly int[] _global;
+    private readonly CoupleFlags[] _flags;
+    private readonly byte[] _reason;
+    private readonly int _traceCouples;
+    private readonly List<string> _failures = [];
+    private readonly WorkloadActor _workload;
+    private long _endpointFailures;
+
+    public Shard(Scenario scenario, int shardIndex, int shardCount, ITraceSink? trace, int traceCouples)
+    {
+        Scenario = scenario;
+        ShardIndex = shardIndex;
+        ShardCount = shardCount;
+        Plan = new WorkloadPlan(scenario);
+        Trace = trace;
+        _traceCouples = trace is null ? 0 : traceCouples;
+        IdleProfile = Plan.IdleKeepalive && !scenario.Tcp.KeepaliveEnabled ? scenario.Tcp with { KeepaliveEnabled = true } : scenario.Tcp;
+
+        var local = new List<int>();
+        for (int k = 0; k < Plan.Couples; k++)
+        {
+            if (Plan.ShardOf(k, shardCount) == shardIndex) local.Add(k);
+        }
+        _global = [.. local];
+        _flags = new CoupleFlags[_global.Length];
+        _reason = new byte[_global.Length];
+
+        System = new ActorSystem(scenario.Seed);
+        System.ActorFailed += failure =>
+        {
+            if (_failures.Count < 20) _failures.Add($"{failure.Actor} at {failure.At.TotalSeconds:0.######}s: {failure.Exception.GetType().Name}: {failure.Exception.Message}");
+        };
+        NetworkRef = System.Spawn(new NetworkActor(this));
+
+        TcpHostOptions options = TcpHostOptions.FromProfile(scenario.Tcp);
+        TcpHostOptions clientOptions = scenario.Hosts.Clients.PortRange is { } range
+            ? options with { EphemeralPortMin = range.Min, EphemeralPortMax = range.Max }
+            : options;
+        _clients = new HostActor?[scenario.Hosts.Clients.Count];
+        for (int h = shardIndex; h < _clients.Length; h += shardCount)
+        {
+            var host = new HostActor(this, HostRole.Client, h, new TcpHost(AddressPlan.Client(h), clientOptions with { PortSecret = (ulong)h }));
+            System.Spawn(host);
+            _clients[h] = host;
+        }
+        _servers = new HostActor[scenario.Hosts.Servers.Count];
+        for (int s = 0; s < _servers.Length; s++)
+        {
+            var host = new HostActor(this, HostRole.Server, s, new TcpHost(AddressPlan.Server(s), options));
+            System.Spawn(host);
+            _servers[s] = host;
+        }
+        _workload = new WorkloadActor(this);
+        System.Spawn(_workload);
+        System.Spawn(new ChaosActor(this));
+        if (scenario.Workload.SynFlood is { } flood) System.Spawn(new SynFloodActor(this, flood));
+    }
+
+    public Scenario Scenario { get; }
+    public int ShardIndex { get; }
+    public int ShardCount { get; }
+    public WorkloadPlan Plan { get; }
+    public TcpProfile IdleProfile { get; }
+    public ActorSystem System { get; }
+    public ActorRef NetworkRef { get; }
+    public ShardTelemetry Telemetry { get; } = new();
+    public EndpointSlots Slots { get; } = new();
+    public ITraceSink? Trace { get; }
+
+    public int LocalCouples => _global.Length;
+
+    public int GlobalIndex(int couple) => _global[couple];
+
+    public bool IsTraced(int couple) => couple >= 0 && _global[couple] < _traceCouples;
+
+    public CoupleFlags CoupleFlagsOf(int couple) => _flags[couple];
+
+    public void SetCoupleFlags(int couple, CoupleFlags flags) => _flags[couple] = flags;
+
+    public HostActor? HostOf(HostRole role, int index) =>
+        role == HostRole.Client ? (uint)index < (uint)_clients.Length ? _clients[index] : null
+        : (uint)index < (uint)_servers.Length ? _servers[index] : null;
+
+    /// <summary>The first reason a couple ends with wins; later ones are facts, not outcomes.</summary>
+    public void RecordReason(int couple, CoupleOutcome outcome)
+    {
+        if (couple >= 0 && _reason[couple] == 0) _reason[couple] = (byte)(outcome + 1);
+    }
+
+    public CoupleOutcome? ReasonOf(int couple) => _reason[couple] == 0 ? null : (CoupleOutcome)(_reason[couple] - 1);
+
+    /// <summary>The couple's client endpoint is gone (or never got a port): settle its one outcome.</summary>
+    public void EndCouple(int couple, TimeSpan now)
+    {
+        if ((_flags[couple] & CoupleFlags.Ended) != 0)
+        {
+            Telemetry.DoubleOutcomes++;
+            return;
+        }
+        _flags[couple] |= CoupleFlags.Ended;
+        CoupleOutcome outcome = ReasonOf(couple) ?? CoupleOutcome.Completed;
+        Telemetry.Outcomes[(int)outcome]++;
+        if (IsTraced(couple)) Trace!.Outcome(now, _global[couple], TraceSide.Client, outcome);
+    }
+
+    /// <summary>An endpoint threw while its host handed it a segment: count it and stop it, as supervision would.</summary>
+    public void EndpointFailed(EndpointActor endpoint, Exception exception)
+    {
+        _endpointFailures++;
+        if (_failures.Count < 20) _failures.Add($"{endpoint} at {System.Now.TotalSeconds:0.######}s: {exception.GetType().Name}: {exception.Message}");
+        System.Stop(endpoint.Self);
+    }
+
+    public void SequenceViolation(EndpointActor endpoint)
+    {
+        Telemetry.SequenceViolations++;
+        Telemetry.FirstSequenceViolation ??=
+            $"SND.UNA {endpoint.Tcp.SndUna} > SND.NXT {endpoint.Tcp.SndNxt} on {endpoint.Tcp.Tuple} at {System.Now.TotalSeconds:0.######}s";
+    }
+
+    // ------------------------------------------------------------------ running
+
+    /// <summary>Runs the shard to the end of the scenario (or until cancelled) and reports.</summary>
+    public RunReport Run(CancellationToken cancellation, SampleAggregator samples, bool realTime, double timeScale, int threads)
+    {
+        var wall = Stopwatch.StartNew();
+        TimeSpan step = Scenario.Run.SampleEvery;
+        TimeSpan duration = Scenario.Run.Duration;
+        int row = 0;
+        Sample(row++, TimeSpan.Zero, samples);
+        bool interrupted = false;
+        for (TimeSpan t = step; ; t += step)
+        {
+            if (t > duration) t = duration;
+            if (realTime && !WaitForWallClock(t, timeScale, wall, cancellation)) { interrupted = true; break; }
+            if (!RunUntil(t, cancellation)) { interrupted = true; break; }
+            Sample(row++, t, samples);
+            if (t == duration) break;
+        }
+        RunReport report = Report(interrupted, wall.Elapsed, threads);
+        Slots.Clear();
+        return report;
+    }
+
+    private bool RunUntil(TimeSpan t, CancellationToken cancellation)
+    {
+        if (!cancellation.CanBeCanceled)
+        {
+            System.RunUntil(t);
+            return true;
+        }
+        if (cancellation.IsCancellationRequested) return false;
+        long delivered = 0;
+        while (System.NextEventTime is { } next && next <= t)
+        {
+            System.Step();
+            // Checking the token every few thousand events keeps Ctrl+C prompt at no measurable cost.
+            if ((++delivered & 4095) == 0 && cancellation.IsCancellationRequested) return false;
+        }
+        System.RunUntil(t);
+        return true;
+    }
+
+    private static bool WaitForWallClock(TimeSpan t, double timeScale, Stopwatch wall, CancellationToken cancellation)
+    {
+        TimeSpan due = TimeSpan.FromTicks((long)(t.Ticks / timeScale));
+        TimeSpan wait = due - wall.Elapsed;
+        if (wait > TimeSpan.Zero) return !cancellation.WaitHandle.WaitOne(wait);
+        return !cancellation.IsCancellationRequested;
+    }
+
+    private void Sample(int row, TimeSpan t, SampleAggregator samples)
+    {
+        long sum = 0;
+        foreach (long c in Telemetry.States) sum += c;
+        if (sum != Telemetry.Live)
+        {
+            Telemetry.SumMismatches++;
+            Telemetry.FirstSumMismatch ??= $"at {t.TotalSeconds:0.######}s the state counts sum to {sum} but {Telemetry.Live} endpoints are live";
+        }
+        Telemetry.Series.Add(t, Telemetry.States);
+        if (samples.Enabled)
+        {
+            samples.Publish(row, new LiveSnapshot
+            {
+                Now = t, Duration = Scenario.Run.Duration, StateCounts = (long[])Telemetry.States.Clone(),
+                Segments = Telemetry.Segments(), Resets = Telemetry.Resets(), ConnectOutcomes = Telemetry.Connects(),
+                TimeWaitOverflow = Telemetry.TimeWaitOverflow, Events = System.EventsProcessed,
+            });
+        }
+    }
+
+    // ------------------------------------------------------------------ report
+
+    private RunReport Report(bool interrupted, TimeSpan wall, int threads)
+    {
+        ShardTelemetry t = Telemetry;
+        long opened = _workload.Opened;
+        long ended = 0;
+        foreach (long c in t.Outcomes) ended += c;
+        var outcomes = new OutcomeCounts
+        {
+            Completed = t.Outcomes[(int)CoupleOutcome.Completed], Refused = t.Outcomes[(int)CoupleOutcome.Refused],
+            TimedOut = t.Outcomes[(int)CoupleOutcome.TimedOut], Reset = t.Outcomes[(int)CoupleOutcome.Reset],
+            PortExhausted = t.Outcomes[(int)CoupleOutcome.PortExhausted], Aborted = t.Outcomes[(int)CoupleOutcome.Aborted],
+            Crashed = t.Outcomes[(int)CoupleOutcome.Crashed],
+            Open = opened - ended, NotStarted = LocalCouples - opened,
+        };
+
+        var violations = new List<string>();
+        var notChecked = new List<string>();
+        if (t.DoubleOutcomes != 0) violations.Add($"{t.DoubleOutcomes} couples were given a second outcome");
+        if (outcomes.Open < 0) violations.Add($"{-outcomes.Open} more outcomes than opened couples");
+        if (t.SumMismatches != 0) violations.Add($"per-state counts did not sum to the live endpoints at {t.SumMismatches} samples; first {t.FirstSumMismatch}");
+        long accounted = t.Delivered + t.DroppedTotal + t.Corrupted + t.InFlight + t.Unroutable;
+        if (t.Sent + t.Duplicated != accounted)
+            violations.Add($"segments sent + duplicated = {t.Sent + t.Duplicated} but delivered + dropped + corrupted + in flight + unroutable = {accounted}");
+
+        long pendingTimers = 0;
+        var transient = new long[TcpStateNames.Count];
+        for (int handle = 0; handle < Slots.Extent; handle++)
+        {
+            if (Slots[handle] is not { } endpoint) continue;
+            TcpEndpoint tcp = endpoint.Tcp;
+            if (tcp.NextDeadline != TimeSpan.MaxValue && tcp.Timer != TcpTimer.Keepalive) pendingTimers++;
+            if (Array.IndexOf(s_transient, tcp.State) >= 0) transient[(int)tcp.State]++;
+            if (tcp.State is not TcpState.Closed and not TcpState.Listen && tcp.SndUna > tcp.SndNxt) SequenceViolation(endpoint);
+        }
+        if (t.SequenceViolations != 0) violations.Add($"{t.SequenceViolations} times SND.UNA was beyond SND.NXT; first {t.FirstSequenceViolation}");
+        const string drainedCheck = "no endpoint in a transient state once drained";
+        if (interrupted) notChecked.Add(drainedCheck + " (interrupted)");
+        else if (t.InFlight != 0 || pendingTimers != 0) notChecked.Add(drainedCheck + " (the run had not drained)");
+        else
+        {
+            foreach (TcpState state in s_transient)
+            {
+                if (transient[(int)state] != 0)
+                    violations.Add($"{transient[(int)state]} endpoints left in {state.ToTraceName()} with nothing left to happen");
+            }
+        }
+
+        var hosts = new HostCounts();
+        foreach (HostActor? host in _clients) if (host is not null) hosts += Counts(host.Tcp.Counters);
+        foreach (HostActor host in _servers) hosts += Counts(host.Tcp.Counters);
+
+        var report = new RunReport
+        {
+            Scenario = Scenario.Name,
+            Seed = Scenario.Seed,
+            Profile = Scenario.Tcp.Name,
+            Shards = ShardCount,
+            ShardIndexes = [ShardIndex],
+            Threads = threads,
+            VirtualSeconds = System.Now.TotalSeconds,
+            WallSeconds = wall.TotalSeconds,
+            Events = System.EventsProcessed,
+            Couples = LocalCouples,
+            Outcomes = outcomes,
+            StatesFinal = ReportMerger.StateMap(t.States),
+            Peaks = ReportMerger.Peaks(t.Series),
+            Segments = t.Segments(),
+            Resets = t.Resets(),
+            TimeWaitOverflow = t.TimeWaitOverflow,
+            HandshakeSeconds = Quantiles.Of(t.Handshake),
+            ConnectionSeconds = Quantiles.Of(t.Connection),
+            ConnectOutcomes = t.Connects(),
+            Hosts = hosts,
+            Supervision = new SupervisionCounts { Failures = System.Failures + _endpointFailures, DeadLetters = System.DeadLetters, FirstFailures = [.. _failures] },
+            Invariants = new InvariantResult { Violations = violations, NotChecked = notChecked },
+            Histograms = new HistogramBuckets { Handshake = HistogramBuckets.Of(t.Handshake), Connection = HistogramBuckets.Of(t.Connection) },
+            Digest = "",
+            Interrupted = interrupted,
+            TimeSeries = t.Series,
+        };
+        return report with { Digest = ReportDigest.Compute(report) };
+    }
+
+    private static HostCounts Counts(TcpHostCounters c) => new()
+    {
+        PortExhausted = c.PortExhausted, TimeWaitRecycled = c.TimeWaitRecycled, ListenOverflows = c.ListenOverflows,
+        ListenDrops = c.ListenDrops, SynQueueFullDrops = c.SynQueueFullDrops, SyncookiesSent = c.SyncookiesSent,
+        SyncookiesRecv = c.SyncookiesRecv, NoConnection = c.NoConnection, DroppedWhileDown = c.DroppedWhileDown,
+        Crashes = c.Crashes, ConnectionsLostInCrashes = c.ConnectionsLostInCrashes,
+    };
+}

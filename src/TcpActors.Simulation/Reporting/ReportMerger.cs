@@ -1,0 +1,139 @@
+using TcpActors.Simulation.Telemetry;
+using TcpActors.Tcp;
+
+namespace TcpActors.Simulation.Reporting;
+
+/// <summary>
+/// Sums the reports of the shards of one run (DESIGN.md §3: merging is a plain sum of counts and
+/// time series). Used by the runner for its own shards and by <c>tcpactors merge</c> for the
+/// reports of <c>--shard i/N</c> processes; both paths give the same digest.
+/// </summary>
+public static class ReportMerger
+{
+    /// <summary>
+    /// Merges reports of distinct shards of the same scenario, seed and shard count. Peaks are taken
+    /// from the summed time series; quantiles from the summed histograms; invariants are the union.
+    /// </summary>
+    /// <exception cref="ArgumentException">The reports are empty, of different runs, or repeat a shard.</exception>
+    public static RunReport Merge(IReadOnlyList<RunReport> shards)
+    {
+        ArgumentNullException.ThrowIfNull(shards);
+        if (shards.Count == 0) throw new ArgumentException("nothing to merge", nameof(shards));
+        RunReport first = shards[0];
+        var indexes = new SortedSet<int>();
+        foreach (RunReport r in shards)
+        {
+            if (r.Scenario != first.Scenario || r.Seed != first.Seed || r.Shards != first.Shards || r.Profile != first.Profile)
+                throw new ArgumentException($"reports of different runs: {first.Scenario}/seed {first.Seed}/{first.Shards} shards vs {r.Scenario}/seed {r.Seed}/{r.Shards} shards", nameof(shards));
+            foreach (int i in r.ShardIndexes)
+            {
+                if (!indexes.Add(i)) throw new ArgumentException($"shard {i} appears twice", nameof(shards));
+            }
+        }
+
+        // Sum in shard order so that concatenated lists (violations, failures) are deterministic.
+        var ordered = new List<RunReport>(shards);
+        ordered.Sort((a, b) => a.ShardIndexes[0].CompareTo(b.ShardIndexes[0]));
+
+        var series = new TimeSeries();
+        var handshake = new DurationHistogram();
+        var connection = new DurationHistogram();
+        var final = new long[TcpStateNames.Count];
+        OutcomeCounts outcomes = new();
+        SegmentCounts segments = new();
+        ResetCounts resets = new();
+        ConnectOutcomeCounts connects = new();
+        HostCounts hosts = new();
+        SupervisionCounts supervision = new();
+        var violations = new List<string>();
+        var notChecked = new SortedSet<string>(StringComparer.Ordinal);
+        long events = 0, couples = 0, overflow = 0;
+        double virtualSeconds = double.MaxValue, wall = 0;
+        int threads = 0;
+        bool interrupted = false;
+
+        foreach (RunReport r in ordered)
+        {
+            series.Add(r.TimeSeries);
+            AddBuckets(handshake, r.Histograms.Handshake, r.HandshakeSeconds.Max);
+            AddBuckets(connection, r.Histograms.Connection, r.ConnectionSeconds.Max);
+            foreach (TcpState state in TcpStateNames.All)
+            {
+                if (r.StatesFinal.TryGetValue(state.ToMetricName(), out long c)) final[(int)state] += c;
+            }
+            outcomes += r.Outcomes;
+            segments += r.Segments;
+            resets += r.Resets;
+            connects += r.ConnectOutcomes;
+            hosts += r.Hosts;
+            supervision += r.Supervision;
+            string prefix = ordered.Count > 1 || r.Shards > 1 ? $"shard {string.Join(",", r.ShardIndexes)}: " : "";
+            foreach (string v in r.Invariants.Violations) violations.Add(v.StartsWith("shard ", StringComparison.Ordinal) ? v : prefix + v);
+            foreach (string n in r.Invariants.NotChecked) notChecked.Add(n);
+            events += r.Events;
+            couples += r.Couples;
+            overflow += r.TimeWaitOverflow;
+            virtualSeconds = Math.Min(virtualSeconds, r.VirtualSeconds);
+            wall = Math.Max(wall, r.WallSeconds);
+            threads = Math.Max(threads, r.Threads);
+            interrupted |= r.Interrupted;
+        }
+
+        var report = new RunReport
+        {
+            Scenario = first.Scenario,
+            Seed = first.Seed,
+            Profile = first.Profile,
+            Shards = first.Shards,
+            ShardIndexes = [.. indexes],
+            Threads = threads,
+            VirtualSeconds = virtualSeconds,
+            WallSeconds = wall,
+            Events = events,
+            Couples = couples,
+            Outcomes = outcomes,
+            StatesFinal = StateMap(final),
+            Peaks = Peaks(series),
+            Segments = segments,
+            Resets = resets,
+            TimeWaitOverflow = overflow,
+            HandshakeSeconds = Quantiles.Of(handshake),
+            ConnectionSeconds = Quantiles.Of(connection),
+            ConnectOutcomes = connects,
+            Hosts = hosts,
+            Supervision = supervision,
+            Invariants = new InvariantResult { Violations = violations, NotChecked = [.. notChecked] },
+            Histograms = new HistogramBuckets { Handshake = HistogramBuckets.Of(handshake), Connection = HistogramBuckets.Of(connection) },
+            Digest = "",
+            Interrupted = interrupted,
+            TimeSeries = series,
+        };
+        return report with { Digest = ReportDigest.Compute(report) };
+    }
+
+    /// <summary>Counts keyed by the lowercase state names, in state order.</summary>
+    public static IReadOnlyDictionary<string, long> StateMap(ReadOnlySpan<long> counts)
+    {
+        var map = new Dictionary<string, long>(TcpStateNames.Count, StringComparer.Ordinal);
+        foreach (TcpState state in TcpStateNames.All) map[state.ToMetricName()] = counts[(int)state];
+        return map;
+    }
+
+    /// <summary>Per-state peaks of a time series, keyed by the lowercase state names.</summary>
+    public static IReadOnlyDictionary<string, StatePeak> Peaks(TimeSeries series)
+    {
+        var map = new Dictionary<string, StatePeak>(TcpStateNames.Count, StringComparer.Ordinal);
+        foreach (TcpState state in TcpStateNames.All)
+        {
+            var (count, at) = series.Peak(state);
+            map[state.ToMetricName()] = new StatePeak { Count = count, At = at.TotalSeconds };
+        }
+        return map;
+    }
+
+    private static void AddBuckets(DurationHistogram histogram, IReadOnlyList<HistogramBucket> buckets, double maxSeconds)
+    {
+        var max = TimeSpan.FromTicks((long)Math.Round(maxSeconds * TimeSpan.TicksPerSecond));
+        foreach (HistogramBucket b in buckets) histogram.AddBucket(b.Bucket, b.Count, max);
+    }
+}

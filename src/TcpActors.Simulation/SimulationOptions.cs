@@ -1,0 +1,38 @@
+using TcpActors.Simulation.Telemetry;
+using TcpActors.Simulation.Tracing;
+
+namespace TcpActors.Simulation;
+
+/// <summary>
+/// How to run a scenario: everything a caller (the <c>tcpactors run</c> command, a test, a
+/// benchmark) may set beside the scenario file itself. Scenario knobs (couples, seed, loss, …)
+/// are overridden on the <see cref="Scenarios.Scenario"/> record before the run; these options
+/// never change the simulated result except <see cref="ShardIndex"/>, which picks one cell.
+/// </summary>
+public sealed record SimulationOptions
+{
+    /// <summary>Worker threads the shards run on (<c>--threads</c>); never changes the result. Default 1.</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>
+    /// Run only this shard of <c>run.shards</c> (<c>--shard i/N</c>: the scenario's shard count is N);
+    /// null runs every shard. <see cref="Reporting.ReportMerger"/> sums the per-shard reports into the
+    /// same digest as an in-process run of all shards.
+    /// </summary>
+    public int? ShardIndex { get; init; }
+
+    /// <summary>Trace the first this many couples (<c>--trace-couples</c>); default 10.</summary>
+    public int TraceCouples { get; init; } = 10;
+
+    /// <summary>Where traced events go (<c>--trace FILE</c>); null traces nothing.</summary>
+    public ITraceSink? Trace { get; init; }
+
+    /// <summary>Told of every sample (every <c>run.sample_every</c> of virtual time); null for none.</summary>
+    public IRunObserver? Observer { get; init; }
+
+    /// <summary>Pace virtual time to the wall clock (<c>--realtime</c>); the result is the same.</summary>
+    public bool RealTime { get; init; }
+
+    /// <summary>With <see cref="RealTime"/>: virtual seconds per wall second (<c>--time-scale</c>); default 1.</summary>
+    public double TimeScale { get; init; } = 1;
+}

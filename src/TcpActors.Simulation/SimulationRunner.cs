@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using TcpActors.Runtime;
+using TcpActors.Simulation.Engine;
+using TcpActors.Simulation.Reporting;
+using TcpActors.Simulation.Scenarios;
+using TcpActors.Simulation.Telemetry;
+using TcpActors.Simulation.Tracing;
+
+namespace TcpActors.Simulation;
+
+/// <summary>
+/// Runs a scenario: builds its shards (DESIGN.md §3), runs them on <see cref="SimulationOptions.Threads"/>
+/// worker threads in virtual time (or paced to the wall clock), and returns the merged
+/// <see cref="RunReport"/>. Nothing here reads the console or the command line.
+/// </summary>
+public static class SimulationRunner
+{
+    /// <summary>
+    /// Runs <paramref name="scenario"/> to its <c>run.duration</c>. Cancelling
+    /// <paramref name="cancellation"/> stops the run promptly and still returns a complete,
+    /// consistent report of what was simulated, with <see cref="RunReport.Interrupted"/> set
+    /// (invariants that need a drained run are then listed as not checked).
+    /// </summary>
+    /// <exception cref="ArgumentException">Bad options (threads &lt; 1, a shard index outside the scenario's shards, a time scale ≤ 0).</exception>
+    public static RunReport Run(Scenario scenario, SimulationOptions options, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Threads < 1) throw new ArgumentException("threads must be at least 1", nameof(options));
+        if (options.TraceCouples < 0) throw new ArgumentException("trace couples must not be negative", nameof(options));
+        if (options.RealTime && !(options.TimeScale > 0)) throw new ArgumentException("the time scale must be positive", nameof(options));
+        int shardCount = scenario.Run.Shards;
+        if (options.ShardIndex is { } only && (only < 0 || only >= shardCount))
+            throw new ArgumentException($"shard {only} is outside 0..{shardCount - 1}", nameof(options));
+
+        int[] shards = options.ShardIndex is { } index ? [index] : [.. Enumerable.Range(0, shardCount)];
+        var wall = Stopwatch.StartNew();
+        var samples = new SampleAggregator(options.Observer, shards.Length, scenario.Run.Duration);
+        BufferedTrace[]? buffered = options.Trace is not null && shards.Length > 1 ? new BufferedTrace[shards.Length] : null;
+        if (buffered is not null) for (int i = 0; i < buffered.Length; i++) buffered[i] = new BufferedTrace();
+
+        RunReport[] reports = ShardRunner.Run(shards.Length, options.Threads, i =>
+        {
+            ITraceSink? trace = buffered is not null ? buffered[i] : options.Trace;
+            var shard = new Shard(scenario, shards[i], shardCount, trace, options.TraceCouples);
+            return shard.Run(cancellation, samples, options.RealTime, options.TimeScale, options.Threads);
+        });
+
+        if (buffered is not null) BufferedTrace.ReplayMerged(buffered, options.Trace!);
+        else options.Trace?.Flush();
+
+        RunReport merged = ReportMerger.Merge(reports);
+        return merged with { WallSeconds = wall.Elapsed.TotalSeconds, Threads = options.Threads };
+    }
+
+    /// <summary>Runs <paramref name="scenario"/> with default options (one thread, every shard, no trace).</summary>
+    public static RunReport Run(Scenario scenario, CancellationToken cancellation = default) =>
+        Run(scenario, new SimulationOptions(), cancellation);
+}

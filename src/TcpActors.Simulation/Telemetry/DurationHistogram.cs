@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Numerics;
+
+namespace TcpActors.Simulation.Telemetry;
+
+/// <summary>
+/// A deterministic histogram of durations with fixed log-linear buckets (HDR style: 16 buckets
+/// per power of two of microseconds, ≤ 6.25 % wide), so shards merge by adding bucket counts and
+/// a quantile is a pure function of the counts. Recording is O(1) and allocation-free.
+/// </summary>
+[DebuggerDisplay("count={Count} max={Max}")]
+public sealed class DurationHistogram
+{
+    private const int SubBucketBits = 4;
+    private const int SubBuckets = 1 << SubBucketBits;
+
+    /// <summary>Number of buckets: values up to 2^40 µs (≈ 12.7 days) have their own bucket.</summary>
+    public const int BucketCount = SubBuckets + (40 - SubBucketBits) * SubBuckets;
+
+    private readonly long[] _buckets = new long[BucketCount];
+
+    /// <summary>Values recorded.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>The largest value recorded (exact), or zero.</summary>
+    public TimeSpan Max { get; private set; }
+
+    /// <summary>Bucket counts, for merging and serialization.</summary>
+    public ReadOnlySpan<long> Buckets => _buckets;
+
+    /// <summary>Records one duration (negative durations count as zero).</summary>
+    public void Record(TimeSpan value)
+    {
+        if (value < TimeSpan.Zero) value = TimeSpan.Zero;
+        _buckets[BucketOf(value.Ticks / 10)]++;
+        Count++;
+        if (value > Max) Max = value;
+    }
+
+    /// <summary>Adds <paramref name="other"/>'s counts to this one (shard merge).</summary>
+    public void Add(DurationHistogram other)
+    {
+        for (int i = 0; i < BucketCount; i++) _buckets[i] += other._buckets[i];
+        Count += other.Count;
+        if (other.Max > Max) Max = other.Max;
+    }
+
+    /// <summary>Adds <paramref name="count"/> values to bucket <paramref name="bucket"/> (reading a report back).</summary>
+    public void AddBucket(int bucket, long count, TimeSpan max)
+    {
+        _buckets[bucket] += count;
+        Count += count;
+        if (max > Max) Max = max;
+    }
+
+    /// <summary>
+    /// The value below which a fraction <paramref name="q"/> of recorded values lie: the upper edge
+    /// of the bucket holding the rank ⌈q·count⌉, capped at <see cref="Max"/>; zero when empty.
+    /// </summary>
+    public TimeSpan Quantile(double q)
+    {
+        if (Count == 0) return TimeSpan.Zero;
+        long rank = Math.Max(1, (long)Math.Ceiling(q * Count));
+        long seen = 0;
+        for (int i = 0; i < BucketCount; i++)
+        {
+            seen += _buckets[i];
+            if (seen >= rank)
+            {
+                var upper = TimeSpan.FromTicks(UpperMicros(i) * 10);
+                return upper < Max ? upper : Max;
+            }
+        }
+        return Max;
+    }
+
+    /// <summary>The bucket of a value in microseconds.</summary>
+    public static int BucketOf(long micros)
+    {
+        if (micros < SubBuckets) return (int)Math.Max(0, micros);
+        int exponent = 63 - BitOperations.LeadingZeroCount((ulong)micros);
+        int sub = (int)(micros >> (exponent - SubBucketBits)) & (SubBuckets - 1);
+        int index = SubBuckets + (exponent - SubBucketBits) * SubBuckets + sub;
+        return Math.Min(index, BucketCount - 1);
+    }
+
+    /// <summary>The exclusive upper edge of bucket <paramref name="index"/> in microseconds.</summary>
+    public static long UpperMicros(int index)
+    {
+        if (index < SubBuckets) return index + 1;
+        int exponent = (index - SubBuckets) / SubBuckets + SubBucketBits;
+        int sub = (index - SubBuckets) % SubBuckets;
+        return (1L << exponent) + ((long)(sub + 1) << (exponent - SubBucketBits));
+    }
+}

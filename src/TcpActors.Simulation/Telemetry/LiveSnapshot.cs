@@ -1,0 +1,37 @@
+using TcpActors.Tcp;
+
+namespace TcpActors.Simulation.Telemetry;
+
+/// <summary>
+/// The state of a run at one sample (DESIGN.md §7 metric names): endpoints per TCP state and the
+/// running counters, summed over the shards of the run. Immutable once published.
+/// </summary>
+public sealed class LiveSnapshot
+{
+    /// <summary>Virtual time of the sample.</summary>
+    public required TimeSpan Now { get; init; }
+
+    /// <summary>Virtual time the run lasts (<c>run.duration</c>).</summary>
+    public required TimeSpan Duration { get; init; }
+
+    /// <summary>Endpoints per state, indexed by <see cref="TcpState"/> (11 entries, <c>tcpactors.connections</c>).</summary>
+    public required long[] StateCounts { get; init; }
+
+    /// <summary>Segment counters (<c>tcpactors.segments</c>).</summary>
+    public required SegmentCounts Segments { get; init; }
+
+    /// <summary>RSTs sent and received (<c>tcpactors.resets</c>).</summary>
+    public required ResetCounts Resets { get; init; }
+
+    /// <summary>Connect outcomes so far (<c>tcpactors.connect.outcomes</c>).</summary>
+    public required ConnectOutcomeCounts ConnectOutcomes { get; init; }
+
+    /// <summary>New TIME_WAIT sockets dropped over <c>max_tw_buckets</c> (<c>tcpactors.time_wait.overflow</c>).</summary>
+    public required long TimeWaitOverflow { get; init; }
+
+    /// <summary>Events delivered by the actor systems so far.</summary>
+    public required long Events { get; init; }
+
+    /// <summary>The count for one state.</summary>
+    public long this[TcpState state] => StateCounts[(int)state];
+}

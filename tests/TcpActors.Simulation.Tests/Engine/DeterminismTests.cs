@@ -1,0 +1,97 @@
+using TcpActors.Simulation.Reporting;
+
+namespace TcpActors.Simulation.Tests.Engine;
+
+public class DeterminismTests
+{
+    private static TcpActors.Simulation.Scenarios.Scenario Lossy() =>
+        Runs.BuiltIn("teardown-storm").WithCouples(1_000).WithDuration(TimeSpan.FromSeconds(90)).WithShards(2);
+
+    [Fact]
+    public void The_same_scenario_and_seed_give_the_same_digest_twice()
+    {
+        var a = Runs.Run(Lossy());
+        var b = Runs.Run(Lossy());
+
+        Assert.Equal(a.Digest, b.Digest);
+        Assert.Equal(64, a.Digest.Length);
+        Assert.Equal(ReportDigest.CanonicalText(a), ReportDigest.CanonicalText(b));
+    }
+
+    [Fact]
+    public void Two_threads_give_the_same_digest_as_one()
+    {
+        var one = Runs.Run(Lossy(), new SimulationOptions { Threads = 1 });
+        var two = Runs.Run(Lossy(), new SimulationOptions { Threads = 2 });
+
+        Assert.Equal(one.Digest, two.Digest);
+        Assert.Equal(2, two.Threads);
+    }
+
+    [Fact]
+    public void A_different_seed_gives_a_different_digest()
+    {
+        var a = Runs.Run(Lossy());
+        var b = Runs.Run(Lossy() with { Seed = 43 });
+
+        Assert.NotEqual(a.Digest, b.Digest);
+    }
+
+    [Fact]
+    public void The_shard_count_changes_the_run_but_every_couple_still_ends_once()
+    {
+        var one = Runs.Run(Lossy().WithShards(1));
+        var two = Runs.Run(Lossy());
+
+        Assert.NotEqual(one.Digest, two.Digest);
+        Assert.Equal(1_000, one.Outcomes.Completed);
+        Assert.Equal(1_000, two.Outcomes.Completed);
+        Assert.Equal(1_000, two.Peaks["time_wait"].Count);
+    }
+
+    [Fact]
+    public void Shards_run_in_separate_processes_and_merged_give_the_in_process_digest()
+    {
+        var whole = Runs.Run(Lossy());
+        var shard0 = Runs.Run(Lossy(), new SimulationOptions { ShardIndex = 0 });
+        var shard1 = Runs.Run(Lossy(), new SimulationOptions { ShardIndex = 1 });
+
+        Assert.Equal([0], shard0.ShardIndexes);
+        Assert.Equal(500, shard0.Couples);
+        var merged = ReportMerger.Merge([shard1, shard0]);
+        Assert.Equal(whole.Digest, merged.Digest);
+        Assert.Equal(whole.Outcomes, merged.Outcomes);
+    }
+
+    [Fact]
+    public void Reports_written_to_run_directories_read_back_and_merge_to_the_same_digest()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "tcpactors-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var whole = Runs.Run(Lossy());
+            for (int i = 0; i < 2; i++)
+                RunDirectory.Write(Runs.Run(Lossy(), new SimulationOptions { ShardIndex = i }), Path.Combine(root, $"s{i}"));
+
+            var read = new[] { RunDirectory.Read(Path.Combine(root, "s0")), RunDirectory.Read(Path.Combine(root, "s1")) };
+            var merged = ReportMerger.Merge(read);
+
+            Assert.Equal(whole.Digest, merged.Digest);
+            Assert.Empty(Directory.GetFiles(root, "*.tmp", SearchOption.AllDirectories));
+            string csv = File.ReadAllLines(Path.Combine(root, "s0", RunDirectory.TimeSeriesFile))[0];
+            Assert.Equal("t_seconds,closed,listen,syn_sent,syn_received,established,fin_wait_1,fin_wait_2,close_wait,closing,last_ack,time_wait", csv);
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Merging_a_shard_twice_is_refused()
+    {
+        var shard0 = Runs.Run(Lossy(), new SimulationOptions { ShardIndex = 0 });
+
+        Assert.Throws<ArgumentException>(() => ReportMerger.Merge([shard0, shard0]));
+    }
+}
