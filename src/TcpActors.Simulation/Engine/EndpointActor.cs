@@ -162,7 +162,7 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
     public void Receive(EndpointTick message)
     {
         if (_finished) return;
-        _armedTicks = -1;
+        _armedTicks = long.MaxValue;
         _tcp.OnTimer(Now, new Sink(this));
         AfterCall();
     }
@@ -205,19 +205,17 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
         }
         if (_finished) return;
 
+        // Lazy re-arming: the runtime timer only ever moves earlier. A deadline pushed later (the
+        // RTO restarted by every ACK, keepalive by every segment) leaves the armed timer alone; if
+        // it fires early, OnTimer does nothing and the timer is armed again for the real deadline.
+        // This saves most queue operations, since deadlines move later far more often than earlier.
         TimeSpan deadline = _tcp.NextDeadline;
-        long ticks = deadline == TimeSpan.MaxValue ? long.MaxValue : deadline.Ticks;
-        if (ticks == _armedTicks) return;
+        if (deadline == TimeSpan.MaxValue) return;
+        long ticks = deadline.Ticks;
+        if (ticks >= _armedTicks) return;
         _armedTicks = ticks;
-        if (ticks == long.MaxValue)
-        {
-            if (!_tcpTimer.IsNone) Timers.Cancel(_tcpTimer);
-        }
-        else
-        {
-            long delay = ticks - Now.Ticks;
-            Timers.StartSingleTimer(ref _tcpTimer, default(EndpointTick), TimeSpan.FromTicks(delay > 0 ? delay : 0));
-        }
+        long delay = ticks - Now.Ticks;
+        Timers.StartSingleTimer(ref _tcpTimer, default(EndpointTick), TimeSpan.FromTicks(delay > 0 ? delay : 0));
     }
 
     private void ReadAll(Sink sink)
