@@ -38,7 +38,6 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
     private readonly HostActor _host;
     private readonly TcpEndpoint _tcp;
     private TimerId _tcpTimer;
-    private TimerId _appTimer;
     private long _armedTicks = long.MaxValue;
     private long _startTicks;
     private long _establishedTicks = -1;
@@ -114,7 +113,9 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
         TimeSpan at = _shard.Plan.CloseAt(_shard.GlobalIndex(Couple));
         if (at == TimeSpan.MaxValue) return;
         TimeSpan delay = at > Now ? at - Now : TimeSpan.Zero;
-        Timers.StartSingleTimer(ref _appTimer, new AppCommand(AppAction.ActiveClose), delay);
+        // A plain delayed message, not a timer: it is never re-armed or cancelled, so it needs no
+        // timer slot (one fewer per endpoint); after the endpoint is gone it is a dead letter.
+        Self.Tell(new AppCommand(AppAction.ActiveClose), delay);
     }
 
     // ------------------------------------------------------------------ inputs
@@ -196,7 +197,7 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
             if ((pending & Pending.SendResponse) != 0) Respond(sink);
             if ((pending & Pending.Close) != 0 && !_appClosed) CloseNow(active: false);
             if ((pending & Pending.CloseLater) != 0 && !_appClosed)
-                Timers.StartSingleTimer(ref _appTimer, new AppCommand(AppAction.PassiveClose), _shard.Plan.PassiveDelay);
+                Self.Tell(new AppCommand(AppAction.PassiveClose), _shard.Plan.PassiveDelay);
             if ((pending & Pending.Finish) != 0)
             {
                 Finish();
