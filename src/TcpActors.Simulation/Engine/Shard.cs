@@ -91,6 +91,9 @@ internal sealed class Shard
     public EndpointSlots Slots { get; } = new();
     public ITraceSink? Trace { get; }
 
+    /// <summary>TEST-ONLY faults for every endpoint of the shard (<see cref="SimulationOptions"/>).</summary>
+    public EndpointFaults EndpointFaults { get; init; }
+
     public int LocalCouples => _global.Length;
 
     public int GlobalIndex(int couple) => _global[couple];
