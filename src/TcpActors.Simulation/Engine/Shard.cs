@@ -63,14 +63,15 @@ internal sealed class Shard
         _clients = new HostActor?[scenario.Hosts.Clients.Count];
         for (int h = shardIndex; h < _clients.Length; h += shardCount)
         {
-            var host = new HostActor(this, HostRole.Client, h, new TcpHost(AddressPlan.Client(h), clientOptions with { PortSecret = (ulong)h }));
+            var host = new HostActor(this, HostRole.Client, h,
+                new TcpHost([AddressPlan.Client(h)], clientOptions with { PortSecret = (ulong)h }, ExpectedConnections(h, clientOptions)));
             System.Spawn(host);
             _clients[h] = host;
         }
         _servers = new HostActor[scenario.Hosts.Servers.Count];
         for (int s = 0; s < _servers.Length; s++)
         {
-            var host = new HostActor(this, HostRole.Server, s, new TcpHost(AddressPlan.Server(s), options));
+            var host = new HostActor(this, HostRole.Server, s, new TcpHost([AddressPlan.Server(s)], options, ExpectedServerConnections()));
             System.Spawn(host);
             _servers[s] = host;
         }
@@ -79,6 +80,19 @@ internal sealed class Shard
         System.Spawn(new ChaosActor(this));
         if (scenario.Workload.SynFlood is { } flood) System.Spawn(new SynFloodActor(this, flood));
     }
+
+    /// <summary>
+    /// Pre-sizes a client host's tuple table for the couples it will open (at most its port range
+    /// at once): growing a large table by doubling leaves large garbage arrays that cost full GCs.
+    /// </summary>
+    private int ExpectedConnections(int clientHost, TcpHostOptions options)
+    {
+        int couples = Plan.Couples / Plan.ClientHosts + (clientHost < Plan.Couples % Plan.ClientHosts ? 1 : 0);
+        return Math.Min(couples, options.EphemeralPortCount);
+    }
+
+    /// <summary>A server replica holds at most the shard's couples for it at once.</summary>
+    private int ExpectedServerConnections() => Math.Min(_global.Length / Math.Max(1, Plan.ServerHosts) + 1, 1 << 20);
 
     public Scenario Scenario { get; }
     public int ShardIndex { get; }
