@@ -29,6 +29,7 @@ internal sealed class Shard
     private readonly List<string> _failures = [];
     private readonly WorkloadActor _workload;
     private long _endpointFailures;
+    private Stopwatch? _wall;
 
     public Shard(Scenario scenario, int shardIndex, int shardCount, ITraceSink? trace, int traceCouples)
     {
@@ -168,6 +169,7 @@ internal sealed class Shard
         TimeSpan step = Scenario.Run.SampleEvery;
         TimeSpan duration = Scenario.Run.Duration;
         int row = 0;
+        _wall = wall;
         Sample(row++, TimeSpan.Zero, samples);
         bool interrupted = false;
         for (TimeSpan t = step; ; t += step)
@@ -227,19 +229,20 @@ internal sealed class Shard
                 Now = t, Duration = Scenario.Run.Duration, StateCounts = (long[])Telemetry.States.Clone(),
                 Segments = Telemetry.Segments(), Resets = Telemetry.Resets(), ConnectOutcomes = Telemetry.Connects(),
                 TimeWaitOverflow = Telemetry.TimeWaitOverflow, Events = System.EventsProcessed,
+                Outcomes = OutcomesSoFar(), Wall = _wall?.Elapsed ?? TimeSpan.Zero,
             });
         }
     }
 
     // ------------------------------------------------------------------ report
 
-    private RunReport Report(bool interrupted, TimeSpan wall, int threads)
+    private OutcomeCounts OutcomesSoFar()
     {
         ShardTelemetry t = Telemetry;
         long opened = _workload.Opened;
         long ended = 0;
         foreach (long c in t.Outcomes) ended += c;
-        var outcomes = new OutcomeCounts
+        return new OutcomeCounts
         {
             Completed = t.Outcomes[(int)CoupleOutcome.Completed], Refused = t.Outcomes[(int)CoupleOutcome.Refused],
             TimedOut = t.Outcomes[(int)CoupleOutcome.TimedOut], Reset = t.Outcomes[(int)CoupleOutcome.Reset],
@@ -247,6 +250,12 @@ internal sealed class Shard
             Crashed = t.Outcomes[(int)CoupleOutcome.Crashed],
             Open = opened - ended, NotStarted = LocalCouples - opened,
         };
+    }
+
+    private RunReport Report(bool interrupted, TimeSpan wall, int threads)
+    {
+        ShardTelemetry t = Telemetry;
+        OutcomeCounts outcomes = OutcomesSoFar();
 
         var violations = new List<string>();
         var notChecked = new List<string>();
