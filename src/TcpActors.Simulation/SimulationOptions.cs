@@ -1,5 +1,6 @@
 using TcpActors.Simulation.Telemetry;
 using TcpActors.Simulation.Tracing;
+using TcpActors.Tcp;
 
 namespace TcpActors.Simulation;
 
@@ -35,4 +36,11 @@ public sealed record SimulationOptions
 
     /// <summary>With <see cref="RealTime"/>: virtual seconds per wall second (<c>--time-scale</c>); default 1.</summary>
     public double TimeScale { get; init; } = 1;
+
+    /// <summary>
+    /// TEST-ONLY: a deliberately broken TCP for every endpoint of the run, so a swarm test can prove
+    /// the checks catch it. Internal on purpose: no scenario file and no command-line option can reach
+    /// it; only this assembly and its test project (InternalsVisibleTo) can set it.
+    /// </summary>
+    internal EndpointFaults Faults { get; init; }
 }

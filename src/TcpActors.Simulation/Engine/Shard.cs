@@ -30,8 +30,9 @@ internal sealed class Shard
     private readonly WorkloadActor _workload;
     private long _endpointFailures;
 
-    public Shard(Scenario scenario, int shardIndex, int shardCount, ITraceSink? trace, int traceCouples)
+    public Shard(Scenario scenario, int shardIndex, int shardCount, ITraceSink? trace, int traceCouples, EndpointFaults faults = EndpointFaults.None)
     {
+        Faults = faults;
         Scenario = scenario;
         ShardIndex = shardIndex;
         ShardCount = shardCount;
@@ -81,6 +82,9 @@ internal sealed class Shard
     }
 
     public Scenario Scenario { get; }
+
+    /// <summary>TEST-ONLY fault switches for every endpoint (<see cref="SimulationOptions.Faults"/>).</summary>
+    public EndpointFaults Faults { get; }
     public int ShardIndex { get; }
     public int ShardCount { get; }
     public WorkloadPlan Plan { get; }
