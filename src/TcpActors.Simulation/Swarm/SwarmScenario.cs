@@ -8,12 +8,11 @@ namespace TcpActors.Simulation.Swarm;
 /// <summary>
 /// One swarm seed turned into a whole scenario (in the manner of TigerBeetle's VOPR: the seed is
 /// the experiment). Every knob is drawn from the seed: profile and a few of its knobs, host counts,
-/// shards, delay and jitter, duplicate and reorder rates, a loss model ("weather") over the active
-/// phase, workload shape, who closes, abort fraction, passive delay, keepalive, and a chaos schedule
+/// shards, delay; jitter, duplicate and reorder rates and a loss model as "weather" over the active
+/// phase; workload shape, who closes, abort fraction, passive delay, keepalive, and a chaos schedule
 /// of loss bursts, delay spikes, partitions, blackholes, clogs, crashes with restarts, targeted
 /// drops and forged RSTs. All chaos, and every destructive impairment, ends with the active phase;
-/// then the network is healed (only delay, jitter, duplicates and reordering remain, which lose
-/// nothing) and a quiet tail long enough for the profile's longest timers follows, so liveness can
+/// then the network is healed (a constant delay, in order and lossless) and a quiet tail long enough for the profile's longest timers follows, so liveness can
 /// be checked (<see cref="LivenessCheck"/>).
 /// </summary>
 public sealed record SwarmScenario
@@ -70,17 +69,22 @@ public sealed record SwarmScenario
         var hosts = new HostsSpec { Clients = new ClientHosts { Count = clients }, Servers = new ServerHosts { Count = servers } };
         int shards = clients >= 2 && hostDraw.Chance(0.3) ? 2 : 1;
 
+        // The healed network is a plain constant delay: in order and lossless. Everything that loses,
+        // corrupts, duplicates or reorders is "weather" over the active phase, a chaos window that
+        // ends at the heal. (The modelled TCP drops out-of-order segments and keeps a backed-off RTO
+        // until a fresh RTT sample, docs/tcp-model.md; with reordering after the heal it would crawl one
+        // backed-off RTO per hole, and no progress bound short of the retry budget would hold.)
         var networkDraw = new SeedDraw(seed, 2);
         TimeSpan delay = networkDraw.Millis(0, 50);
+        var baseline = new Impairments { Delay = delay };
         TimeSpan jitter = networkDraw.Chance(0.6) ? networkDraw.Millis(0, (int)delay.TotalMilliseconds / 2 + 1) : TimeSpan.Zero;
-        var baseline = new Impairments
+        var weather = new ImpairmentOverride
         {
-            Delay = delay,
-            Jitter = jitter,
-            JitterDistribution = networkDraw.Pick<JitterDistribution>(s_jitters),
-            DelayCorrelation = networkDraw.Chance(0.3) ? networkDraw.Number(0, 0.5, 0.01) : 0,
-            Duplicate = networkDraw.Chance(0.4) ? networkDraw.Number(0, 0.03, 0.001) : 0,
-            Reorder = networkDraw.Chance(0.4) ? networkDraw.Number(0, 0.03, 0.001) : 0,
+            Jitter = jitter > TimeSpan.Zero ? jitter : null,
+            JitterDistribution = jitter > TimeSpan.Zero ? networkDraw.Pick<JitterDistribution>(s_jitters) : null,
+            DelayCorrelation = jitter > TimeSpan.Zero && networkDraw.Chance(0.3) ? networkDraw.Number(0.01, 0.5, 0.01) : null,
+            Duplicate = networkDraw.Chance(0.4) ? networkDraw.Number(0.001, 0.03, 0.001) : null,
+            Reorder = networkDraw.Chance(0.4) ? networkDraw.Number(0.001, 0.03, 0.001) : null,
         };
 
         var chaosDraw = new SeedDraw(seed, 4);
@@ -88,15 +92,10 @@ public sealed record SwarmScenario
         var kinds = new SortedSet<string>(StringComparer.Ordinal);
         if (chaosDraw.Chance(0.6))
         {
-            // The weather: a loss model (and corruption) over the whole active phase, as a chaos
-            // window rather than the baseline, so that it ends when the network heals.
-            chaos.Add(new ChaosEvent
-            {
-                At = TimeSpan.Zero, For = active, Kind = ChaosKind.Impair,
-                Impairments = new ImpairmentOverride { Loss = DrawLoss(ref chaosDraw), Corrupt = chaosDraw.Chance(0.3) ? chaosDraw.Number(0, 0.02, 0.001) : null },
-            });
+            weather = weather with { Loss = DrawLoss(ref chaosDraw), Corrupt = chaosDraw.Chance(0.3) ? chaosDraw.Number(0.001, 0.02, 0.001) : null };
             kinds.Add("loss");
         }
+        if (!weather.IsEmpty) chaos.Add(new ChaosEvent { At = TimeSpan.Zero, For = active, Kind = ChaosKind.Impair, Impairments = weather });
         int extra = chaosDraw.Int(0, 4);
         for (int i = 0; i < extra; i++)
         {
@@ -130,7 +129,7 @@ public sealed record SwarmScenario
 
         // Bounds of the quiet tail, from the profile's own timers.
         TimeSpan maxDelay = baseline.Delay;
-        TimeSpan maxJitter = baseline.Jitter;
+        TimeSpan maxJitter = TimeSpan.Zero;
         int drops = 0;
         foreach (var e in chaos)
         {
