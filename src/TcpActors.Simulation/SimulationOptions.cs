@@ -1,6 +1,5 @@
 using TcpActors.Simulation.Telemetry;
 using TcpActors.Simulation.Tracing;
-using TcpActors.Tcp;
 
 namespace TcpActors.Simulation;
 
@@ -37,10 +36,6 @@ public sealed record SimulationOptions
     /// <summary>With <see cref="RealTime"/>: virtual seconds per wall second (<c>--time-scale</c>); default 1.</summary>
     public double TimeScale { get; init; } = 1;
 
-    /// <summary>
-    /// TEST-ONLY: a deliberately broken TCP for every endpoint of the run, so a swarm test can prove
-    /// the checks catch it. Internal on purpose: no scenario file and no command-line option can reach
-    /// it; only this assembly and its test project (InternalsVisibleTo) can set it.
-    /// </summary>
-    internal EndpointFaults Faults { get; init; }
+    /// <summary>TEST-ONLY: faults planted in every endpoint, to prove the invariant checks catch a broken TCP.</summary>
+    internal Tcp.EndpointFaults EndpointFaults { get; init; }
 }

@@ -62,7 +62,7 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
     {
         _shard = shard;
         _host = host;
-        _tcp = new TcpEndpoint(profile, shard.Faults);
+        _tcp = new TcpEndpoint(profile, shard.EndpointFaults);
         Couple = couple;
         Handle = handle;
         Side = side;
