@@ -57,7 +57,7 @@ public static class LivenessCheck
         if (report.Outcomes.Open != 0) failures.Add($"liveness: {report.Outcomes.Open} couples never reached a final outcome");
         if (report.Outcomes.NotStarted != 0) failures.Add($"liveness: {report.Outcomes.NotStarted} couples never started");
         if (report.Supervision.Failures != 0)
-            failures.Add($"liveness: {report.Supervision.Failures} actor failures; first: {string.Join("; ", report.Supervision.FirstFailures)}");
+            failures.Add($"supervision: {report.Supervision.Failures} actor failures (exceptions inside actors); first: {string.Join("; ", report.Supervision.FirstFailures)}");
         return failures;
     }
 

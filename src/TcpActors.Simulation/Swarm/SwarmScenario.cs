@@ -110,9 +110,11 @@ public sealed record SwarmScenario
         if (profile.Name == TcpProfile.Linux.Name && tcpDraw.Chance(0.3)) profile = profile with { TwReuse = tcpDraw.Int(0, 1) };
         if (tcpDraw.Chance(0.2)) profile = profile with { Rfc1337 = !profile.Rfc1337 };
         if (tcpDraw.Chance(0.15)) profile = profile with { MaxTwBuckets = tcpDraw.Int(1, Math.Max(1, settings.Couples)) };
-        // A client that waits for its peer to close (by: server or random), or a peer that chaos can
-        // kill silently, ends only if keepalive notices (RFC 9293 §3.8.4); otherwise keepalive is a coin.
-        bool keepalive = chaos.Count > 0 || by is CloseBy.Server or CloseBy.Random || tcpDraw.Chance(0.5);
+        // A client that waits for its peer to close (by: server or random), or an orphaned FIN_WAIT_2
+        // without fin_timeout whose peer chaos may have killed, ends only if keepalive notices
+        // (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6); otherwise keepalive is a coin.
+        bool clientWaits = by is CloseBy.Server or CloseBy.Random;
+        bool keepalive = clientWaits || (profile.FinTimeout is null && kinds.Count > 0) || tcpDraw.Chance(0.5);
         if (keepalive)
         {
             profile = profile with
