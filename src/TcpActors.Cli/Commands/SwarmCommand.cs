@@ -101,9 +101,7 @@ internal static class SwarmCommand
                 error.WriteLine($"tcpactors: --out {dir} is a file, not a directory");
                 return ExitCode.BadInput;
             }
-            string profileName = settings.Profile?.Name ?? "random";
-            string command = $"tcpactors swarm --seeds {count} --from {first} --couples {settings.Couples} --duration {UnitSyntax.FormatDuration(settings.ActiveDuration)} --profile {profileName}";
-            output.WriteLine($"{command}: {count} seeds on {workers} threads");
+            output.WriteLine($"tcpactors swarm --seeds {count} --from {first}{SettingsArguments(settings)}: {count} seeds on {workers} threads");
 
             bool terminal = !parse.GetValue(quiet) && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
             var bar = new SwarmProgress(output, count, parse.GetValue(quiet) ? SwarmProgress.Mode.Quiet : terminal ? SwarmProgress.Mode.Terminal : SwarmProgress.Mode.Lines);
@@ -113,20 +111,7 @@ internal static class SwarmCommand
 
             SwarmTable.Write(output, report);
             var failed = report.Failed;
-            if (failed.Count > 0)
-            {
-                Directory.CreateDirectory(dir);
-                foreach (SeedResult seed in failed)
-                {
-                    string file = Path.Combine(dir, seed.Swarm.Scenario.Name + ".yaml");
-                    ScenarioWriter.WriteFile(seed.Swarm.Scenario, file);
-                    error.WriteLine($"FAILED seed {seed.Seed} ({seed.Swarm.Class}):");
-                    foreach (string f in seed.Failures) error.WriteLine("  " + f);
-                    error.WriteLine($"  scenario: {file}");
-                    error.WriteLine($"  replay:   tcpactors run {file}" + (seed.Report is { } r ? $"    (digest {r.Digest})" : ""));
-                    error.WriteLine($"  re-check: tcpactors swarm --seeds 1 --from {seed.Seed} --couples {settings.Couples} --duration {UnitSyntax.FormatDuration(settings.ActiveDuration)} --profile {profileName}");
-                }
-            }
+            if (failed.Count > 0) WriteFailures(error, failed, dir, settings);
             output.WriteLine($"{report.Seeds.Count} seeds, {report.Seeds.Count - failed.Count} passed, {failed.Count} failed in {report.WallSeconds:0.0}s wall");
             if (interruption.Token.IsCancellationRequested)
             {
@@ -137,6 +122,29 @@ internal static class SwarmCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// For every failing seed: writes its scenario to <paramref name="dir"/> (created if need be) and
+    /// prints what failed, the file, the replay command (<c>tcpactors run FILE</c>, which gives the
+    /// same report and digest) and the swarm command that re-checks that one seed.
+    /// </summary>
+    internal static void WriteFailures(TextWriter error, IReadOnlyList<SeedResult> failed, string dir, SwarmSettings settings)
+    {
+        Directory.CreateDirectory(dir);
+        foreach (SeedResult seed in failed)
+        {
+            string file = Path.Combine(dir, seed.Swarm.Scenario.Name + ".yaml");
+            ScenarioWriter.WriteFile(seed.Swarm.Scenario, file);
+            error.WriteLine($"FAILED seed {seed.Seed} ({seed.Swarm.Class}):");
+            foreach (string f in seed.Failures) error.WriteLine("  " + f);
+            error.WriteLine($"  scenario: {file}");
+            error.WriteLine($"  replay:   tcpactors run {file}" + (seed.Report is { } r ? $"    (digest {r.Digest})" : ""));
+            error.WriteLine($"  re-check: tcpactors swarm --seeds 1 --from {seed.Seed}{SettingsArguments(settings)}");
+        }
+    }
+
+    private static string SettingsArguments(SwarmSettings settings) =>
+        $" --couples {settings.Couples} --duration {UnitSyntax.FormatDuration(settings.ActiveDuration)} --profile {settings.Profile?.Name ?? "random"}";
 
     private static int? Whole(ArgumentResult r, string name, int min, int max)
     {
