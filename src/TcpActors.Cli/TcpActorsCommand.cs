@@ -21,6 +21,7 @@ internal static class TcpActorsCommand
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(ScenariosCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
+        root.Subcommands.Add(SwarmCommand.Create());
         return root;
     }
 
