@@ -977,6 +977,14 @@ public sealed class TcpEndpoint
         return false;
     }
 
+    /// <summary>
+    /// Whether <paramref name="seg"/> would pass the sequence check of RFC 9293 §3.10.7.4 now. A host
+    /// asks before it lets a segment complete a handshake: in SYN_RECEIVED only an acceptable ACK
+    /// moves the connection to ESTABLISHED, so a keepalive probe (SEQ = RCV.NXT − 1) from a client
+    /// whose own final ACK was lost must not take the connection off the SYN queue.
+    /// </summary>
+    public bool IsAcceptableSequence(in Segment seg) => IsAcceptable(seg);
+
     /// <summary>Whether a segment passes RFC 9293 §3.10.7.4's first check (the four-case table).</summary>
     private bool IsAcceptable(in Segment seg)
     {

@@ -125,7 +125,8 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
         if (_finished) return;
         Segment seg = message.Segment;
         if (_tcp.IsPassiveChild && _tcp.State == TcpState.SynReceived
-            && (seg.Flags & (TcpFlags.Ack | TcpFlags.Syn | TcpFlags.Rst)) == TcpFlags.Ack && seg.Ack == _tcp.SndNxt)
+            && (seg.Flags & (TcpFlags.Ack | TcpFlags.Syn | TcpFlags.Rst)) == TcpFlags.Ack && seg.Ack == _tcp.SndNxt
+            && _tcp.IsAcceptableSequence(seg))
         {
             // The final ACK of the handshake: the listener decides first (docs/tcp-host.md) —
             // a full accept queue drops it (the server keeps retransmitting its SYN-ACK) or, with
