@@ -80,11 +80,11 @@ public static class HtmlReport
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(ladders);
-        var text = new StringBuilder(64 * 1024);
-        var settings = new XmlWriterSettings { OmitXmlDeclaration = true, Indent = true, IndentChars = " ", NewLineChars = "\n" };
+        // The HTML5 doctype, spelled exactly; XmlWriter's own would add a space before '>'.
+        var text = new StringBuilder(64 * 1024).Append("<!DOCTYPE html>\n");
+        var settings = new XmlWriterSettings { OmitXmlDeclaration = true, ConformanceLevel = ConformanceLevel.Fragment, Indent = true, IndentChars = " ", NewLineChars = "\n" };
         using (var w = XmlWriter.Create(text, settings))
         {
-            w.WriteDocType("html", null, null, null);
             w.WriteStartElement("html", Xhtml);
             w.WriteAttributeString("lang", "en");
             Head(w, report);
