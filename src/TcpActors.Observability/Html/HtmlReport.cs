@@ -43,7 +43,7 @@ public static class HtmlReport
         svg .peak { fill: #c92a2a; font-weight: 700; }
         svg.ladder .side { stroke: #495057; stroke-width: 2; }
         svg.ladder .head { font-size: 13px; font-weight: 700; }
-        svg.ladder .time { fill: #868e96; }
+        svg.ladder text.time { fill: #868e96; font-weight: 400; }
         svg.ladder .state { fill: #1864ab; font-weight: 700; }
         svg.ladder circle.state { fill: #1864ab; }
         svg.ladder .outcome { fill: #2b8a3e; font-weight: 700; }

@@ -21,7 +21,7 @@ public static class LadderSvg
     private const double ClientX = 250;
     private const double ServerX = 610;
     private const double Top = 56;
-    private const double Row = 22;
+    private const double Row = 26;
     private const string Svg = "http://www.w3.org/2000/svg";
 
     /// <summary>Writes the ladder as an <c>svg</c> element, at most <paramref name="maxEvents"/> rows.</summary>
@@ -95,7 +95,7 @@ public static class LadderSvg
         bool right = e.Direction == LinkDirection.ClientToServer;
         double x1 = right ? ClientX : ServerX;
         double x2 = right ? ServerX : ClientX;
-        double y2 = y + Row * 0.8;
+        double y2 = y + Row * 0.65; // slanted: the segment takes time to cross, and the next row's label stays clear
         string kind = FlagClass(e.Flags);
         string label = e.SegmentLabel + (e.Fate == TraceFate.Delivered ? "" : $" ({e.Fate.ToName()})");
         if (e.Fate is TraceFate.Dropped or TraceFate.Corrupted)
