@@ -88,7 +88,7 @@ internal static class TraceCommand
             foreach (var run in runs)
             {
                 if (run.Name.StartsWith('.')) continue;
-                if (TracesIn(run.FullName) is [var only]) { file = only; return true; }
+                if (TracesIn(Path.Combine("out", run.Name)) is [var only]) { file = only; return true; }
             }
             problem = "no run directory under out/ holds a trace; give RUN-DIR or TRACE-FILE (a run writes one with --trace FILE)";
             return false;

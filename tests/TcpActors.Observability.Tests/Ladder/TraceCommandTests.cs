@@ -94,4 +94,19 @@ public class TraceCommandTests
         Assert.Equal(2, outcome.ExitCode);
         Assert.Contains("no trace in this directory", outcome.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Without_a_path_trace_reads_the_newest_run_under_out()
+    {
+        using var folder = new TemporaryFolder();
+        var run = ChildProcess.TcpActors(folder.Path, "run", "teardown-storm", "--couples", "4", "--duration", "30s", "--quiet",
+            "--trace", "trace.jsonl", "--trace-couples", "2");
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        var printed = ChildProcess.TcpActors(folder.Path, "trace", "--couple", "1");
+
+        Assert.True(printed.ExitCode == 0, printed.ToString());
+        Assert.Matches(@"^trace: out/teardown-storm-\d{8}-\d{6}/trace\.jsonl\n", printed.Stdout);
+        Assert.Contains("\ncouple 1: ", printed.Stdout, StringComparison.Ordinal);
+    }
 }
