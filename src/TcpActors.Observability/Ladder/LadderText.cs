@@ -12,12 +12,13 @@ namespace TcpActors.Observability.Ladder;
 /// the trace's order and with its time spelled as the trace spells it, so each line can be laid
 /// beside its JSON line:
 /// <code>
-///  t (s)     client         |                                              | server
-///            CLOSED         |                                              | LISTEN
-///  0.000     SYN_SENT       |                                              |
-///  0.000                    |--- SYN seq=1000 ack=0 ---------------------->|
-///  0.0105                   |                                              | SYN_RECEIVED
-///  0.0105                   |&lt;---------------- SYN,ACK seq=5000 ack=1001 ---|
+/// couple 0: 9 segments (6 client->server, 3 server->client), 0 dropped/corrupted/duplicated; outcome completed (server)
+/// t (s)       client                 |                                                            | server
+///             CLOSED                 |                                                            | LISTEN
+/// 0.000       SYN_SENT               |                                                            |
+/// 0.000                              |--- SYN seq=3564271138 ack=0 ------------------------------>|
+/// 0.0101054                          |                                                            | SYN_RECEIVED
+/// 0.0101054                          |&lt;------------------ SYN,ACK seq=803958421 ack=3564271139 ---|
 /// </code>
 /// A dropped segment's arrow stops short with <c>X</c>; corrupted and duplicated ones say so.
 /// Plain ASCII, so it survives any terminal, log or e-mail.
