@@ -129,6 +129,12 @@ internal sealed class RunOptions
         CustomParser = r => ParseWhole(r, "--trace-couples", 0, MaxCouples) ?? 0,
     };
 
+    public Option<string?> Pcap { get; } = new("--pcap")
+    {
+        Description = "Write the traced couples' segments as a libpcap file (IPv4 + TCP, valid checksums, virtual timestamps) for Wireshark/tshark (a relative FILE goes into the run directory)",
+        HelpName = "FILE",
+    };
+
     public Option<bool> Quiet { get; } = new("--quiet", "-q")
     {
         Description = "Print only the final summary and the run directory",
@@ -147,7 +153,7 @@ internal sealed class RunOptions
             }
         });
         command.Arguments.Add(Scenario);
-        foreach (Option option in (Option[])[Couples, Seed, Profile, Loss, Delay, Duration, Shards, Threads, Shard, Out, Trace, TraceCouples, Quiet])
+        foreach (Option option in (Option[])[Couples, Seed, Profile, Loss, Delay, Duration, Shards, Threads, Shard, Out, Trace, TraceCouples, Pcap, Quiet])
         {
             command.Options.Add(option);
         }

@@ -4,8 +4,8 @@ using TcpActors.Cli.Commands;
 namespace TcpActors.Cli;
 
 /// <summary>
-/// The <c>tcpactors</c> command line (DESIGN.md §8): <c>run</c>, <c>validate</c>, <c>scenarios</c>
-/// and <c>merge</c>, <c>--help</c> everywhere. Parse errors are usage errors and exit with
+/// The <c>tcpactors</c> command line (DESIGN.md §8): <c>run</c>, <c>validate</c>, <c>scenarios</c>,
+/// <c>merge</c> and <c>trace</c>, <c>--help</c> everywhere. Parse errors are usage errors and exit with
 /// <see cref="ExitCode.BadInput"/> — System.CommandLine's own default would be 1, which this
 /// command reserves for invariant violations.
 /// </summary>
@@ -22,6 +22,7 @@ internal static class TcpActorsCommand
         root.Subcommands.Add(ScenariosCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(SwarmCommand.Create());
+        root.Subcommands.Add(TraceCommand.Create());
         return root;
     }
 

@@ -3,6 +3,10 @@ using Spectre.Console;
 using TcpActors.Cli.Live;
 using TcpActors.Cli.Output;
 using TcpActors.Cli.Scenarios;
+using TcpActors.Observability.Html;
+using TcpActors.Observability.Ladder;
+using TcpActors.Observability.Pcap;
+using TcpActors.Observability.Tracing;
 using TcpActors.Simulation;
 using TcpActors.Simulation.Reporting;
 using TcpActors.Simulation.Scenarios;
@@ -23,7 +27,7 @@ internal static class RunCommand
         var options = new RunOptions();
         var command = new Command("run",
             "Run a scenario (a file or a built-in name; default teardown-storm) in virtual time and write its run " +
-            "directory: report.json, timeseries.csv and, with --trace, the trace. Exit 0 when every invariant holds, " +
+            "directory: report.json, timeseries.csv, report.html and, with --trace/--pcap, the trace and the capture. Exit 0 when every invariant holds, " +
             "1 when one is violated, 2 on bad input, 130 when interrupted by Ctrl+C (the report is still written).");
         options.AddTo(command);
         command.SetAction(parse => Execute(parse, options));
@@ -79,15 +83,27 @@ internal static class RunCommand
         using var interruption = new Interruption();
         var latest = new LatestSnapshot();
         TraceFile? trace = null;
+        PcapWriter? pcap = null;
+        string? pcapPath = null;
+        // report.html draws the ladders of the first traced couples whether or not --trace is given.
+        var ladders = new LadderRecorder(maxCouples: Math.Min(parse.GetValue(options.TraceCouples), 10));
         try
         {
             if (parse.GetValue(options.Trace) is { } traceOption) trace = TraceFile.Open(traceOption, directory);
+            if (parse.GetValue(options.Pcap) is { } pcapOption)
+            {
+                // Like --trace: a relative FILE is staged with the run directory; either way the
+                // writer renames its temporary file into place only when the run is over.
+                if (!Path.IsPathRooted(pcapOption)) directory.Begin();
+                pcapPath = Path.IsPathRooted(pcapOption) ? pcapOption : Path.Combine(directory.FinalPath, pcapOption);
+                pcap = PcapWriter.Create(Path.IsPathRooted(pcapOption) ? pcapOption : Path.Combine(directory.StagingPath, pcapOption));
+            }
             var simulation = new SimulationOptions
             {
                 Threads = threads,
                 ShardIndex = shard?.Index,
                 TraceCouples = parse.GetValue(options.TraceCouples),
-                Trace = trace?.Writer,
+                Trace = TraceFanOut.Of(trace?.Writer, pcap, ladders),
                 Observer = latest,
             };
             var run = Task.Factory.StartNew(
@@ -97,12 +113,15 @@ internal static class RunCommand
             RunReport report = run.GetAwaiter().GetResult();
 
             trace?.Complete();
+            pcap?.Complete();
             RunDirectory.Write(report, directory.StagingPath);
+            HtmlReport.Write(report, ladders.Ladders, directory.StagingPath);
             directory.Publish();
 
             console.Write(RunSummary.Render(report));
             output.WriteLine($"digest: {report.Digest}");
             if (trace is not null) output.WriteLine($"trace: {trace.FinalPath(directory)}");
+            if (pcapPath is not null) output.WriteLine($"pcap: {pcapPath}");
             output.WriteLine($"run directory: {directory.FinalPath}");
             foreach (string violation in report.Invariants.Violations) error.WriteLine($"tcpactors: invariant violated: {violation}");
             if (!report.Invariants.Ok)
@@ -113,6 +132,7 @@ internal static class RunCommand
         catch
         {
             trace?.Abandon();
+            pcap?.Dispose();
             directory.Abandon();
             throw;
         }

@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Xml;
+using TcpActors.Simulation.Telemetry;
+using TcpActors.Tcp;
+
+namespace TcpActors.Observability.Html;
+
+/// <summary>
+/// A line chart of endpoints per TCP state over virtual time, as an inline SVG (report.html).
+/// Long runs are thinned to at most <see cref="MaxColumns"/> columns, each keeping its lowest and
+/// highest sample, so a peak is never smoothed away. TIME_WAIT, when charted, is drawn thick
+/// and filled beneath, and its peak is labelled: the build-up is the first thing one sees.
+/// </summary>
+public static class StateChart
+{
+    /// <summary>The long-lived states: where endpoints sit and pile up (split from the transient ones).</summary>
+    public static ReadOnlySpan<TcpState> LongLived => [TcpState.Established, TcpState.CloseWait, TcpState.FinWait2, TcpState.TimeWait];
+
+    /// <summary>The transient states an endpoint passes through during a handshake or a close.</summary>
+    public static ReadOnlySpan<TcpState> Transient => [TcpState.SynSent, TcpState.SynReceived, TcpState.FinWait1, TcpState.Closing, TcpState.LastAck];
+
+    /// <summary>Most columns drawn; beyond it samples are bucketed (min and max kept).</summary>
+    public const int MaxColumns = 600;
+
+    private const double Width = 900, Height = 300, Left = 70, Right = 190, TopMargin = 16, Bottom = 40;
+    private const string Svg = "http://www.w3.org/2000/svg";
+
+    /// <summary>The stroke colour of each state (indexed by <see cref="TcpState"/>).</summary>
+    public static string Colour(TcpState state) => state switch
+    {
+        TcpState.Established => "#2b8a3e",
+        TcpState.CloseWait => "#e67700",
+        TcpState.FinWait2 => "#1971c2",
+        TcpState.TimeWait => "#c92a2a",
+        TcpState.SynSent => "#5f3dc4",
+        TcpState.SynReceived => "#0c8599",
+        TcpState.FinWait1 => "#364fc7",
+        TcpState.Closing => "#862e9c",
+        TcpState.LastAck => "#d9480f",
+        TcpState.Listen => "#868e96",
+        _ => "#495057",
+    };
+
+    /// <summary>Writes the chart of <paramref name="states"/> as an <c>svg</c> element.</summary>
+    public static void Write(XmlWriter w, TimeSeries series, ReadOnlySpan<TcpState> states, string title)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(series);
+        double plotW = Width - Left - Right, plotH = Height - TopMargin - Bottom;
+        double tMax = series.Rows > 0 ? Math.Max(series.TimeAt(series.Rows - 1).TotalSeconds, 1e-9) : 1;
+        long yTop = 1;
+        foreach (var s in states) yTop = Math.Max(yTop, series.Peak(s).Count);
+        double yStep = Math.Max(1, NiceStep(yTop, 5)); // whole endpoints
+        double yMax = Math.Ceiling(yTop / yStep) * yStep;
+        double xStep = NiceStep(tMax, 8);
+
+        w.WriteStartElement("svg", Svg);
+        w.WriteAttributeString("class", "chart");
+        w.WriteAttributeString("width", Num(Width));
+        w.WriteAttributeString("height", Num(Height));
+        w.WriteAttributeString("viewBox", $"0 0 {Num(Width)} {Num(Height)}");
+        w.WriteAttributeString("role", "img");
+        w.WriteElementString("title", Svg, title);
+
+        for (double y = 0; y <= yMax + yStep / 2; y += yStep)
+        {
+            double py = TopMargin + plotH - y / yMax * plotH;
+            Line(w, Left, py, Left + plotW, py, "grid");
+            Text(w, Left - 6, py + 4, Count((long)y), "tick", "end");
+        }
+        for (double x = 0; x <= tMax + xStep / 1000; x += xStep)
+        {
+            double px = Left + x / tMax * plotW;
+            Line(w, px, TopMargin, px, TopMargin + plotH, "grid");
+            Text(w, px, TopMargin + plotH + 16, x.ToString("0.###", CultureInfo.InvariantCulture), "tick", "middle");
+        }
+        Text(w, Left + plotW / 2, Height - 6, "virtual time (s)", "axis", "middle");
+        Line(w, Left, TopMargin + plotH, Left + plotW, TopMargin + plotH, "axis-line");
+        Line(w, Left, TopMargin, Left, TopMargin + plotH, "axis-line");
+
+        int legendRow = 0;
+        foreach (var state in states)
+        {
+            string points = Points(series, state, tMax, yMax, plotW, plotH);
+            var peak = series.Peak(state);
+            string name = state.ToTraceName();
+            w.WriteStartElement("g", Svg);
+            w.WriteAttributeString("class", $"series {state.ToMetricName()}");
+            w.WriteElementString("title", Svg, $"{name}: peak {Count(peak.Count)} at {Seconds(peak.At)} s");
+            if (state == TcpState.TimeWait && points.Length > 0)
+            {
+                double baseY = TopMargin + plotH;
+                Polygon(w, $"{Num(Left)},{Num(baseY)} {points} {Num(Left + plotW * Math.Min(1, series.TimeAt(series.Rows - 1).TotalSeconds / tMax))},{Num(baseY)}", Colour(state));
+            }
+            if (points.Length > 0) Polyline(w, points, Colour(state), state == TcpState.TimeWait ? 3 : 1.6);
+            if (state == TcpState.TimeWait && peak.Count > 0)
+            {
+                double px = Left + peak.At.TotalSeconds / tMax * plotW, py = TopMargin + plotH - peak.Count / yMax * plotH;
+                Text(w, Math.Min(px + 6, Left + plotW - 4), Math.Max(py - 6, TopMargin + 12), $"TIME_WAIT peak {Count(peak.Count)} at {Seconds(peak.At)} s", "peak", px + 6 > Left + plotW - 200 ? "end" : "start");
+            }
+            double ly = TopMargin + 10 + legendRow * 20;
+            double lx = Left + plotW + 14;
+            Line(w, lx, ly, lx + 18, ly, "legend-swatch", Colour(state), state == TcpState.TimeWait ? 3 : 2);
+            Text(w, lx + 24, ly + 4, $"{name} (peak {Count(peak.Count)})", "legend", "start");
+            w.WriteEndElement();
+            legendRow++;
+        }
+        if (series.Rows == 0) Text(w, Left + plotW / 2, TopMargin + plotH / 2, "no samples", "axis", "middle");
+        w.WriteEndElement();
+    }
+
+    /// <summary>A step of 1, 2 or 5 times a power of ten giving about <paramref name="ticks"/> ticks over <paramref name="range"/>.</summary>
+    public static double NiceStep(double range, int ticks)
+    {
+        if (range <= 0) return 1;
+        double raw = range / ticks;
+        double power = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        double f = raw / power;
+        double nice = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+        return nice * power;
+    }
+
+    private static string Points(TimeSeries series, TcpState state, double tMax, double yMax, double plotW, double plotH)
+    {
+        int rows = series.Rows;
+        if (rows == 0) return "";
+        var points = new System.Text.StringBuilder(Math.Min(rows, 2 * MaxColumns) * 14);
+        void Add(int row)
+        {
+            double px = Left + series.TimeAt(row).TotalSeconds / tMax * plotW;
+            double py = TopMargin + plotH - series.Count(row, state) / yMax * plotH;
+            if (points.Length > 0) points.Append(' ');
+            points.Append(Num(px)).Append(',').Append(Num(py));
+        }
+        if (rows <= 2 * MaxColumns)
+        {
+            for (int row = 0; row < rows; row++) Add(row);
+            return points.ToString();
+        }
+        for (int c = 0; c < MaxColumns; c++)
+        {
+            int from = (int)((long)c * rows / MaxColumns), to = (int)((long)(c + 1) * rows / MaxColumns);
+            int lo = from, hi = from;
+            for (int row = from; row < to; row++)
+            {
+                if (series.Count(row, state) < series.Count(lo, state)) lo = row;
+                if (series.Count(row, state) > series.Count(hi, state)) hi = row;
+            }
+            Add(Math.Min(lo, hi));
+            if (lo != hi) Add(Math.Max(lo, hi));
+        }
+        return points.ToString();
+    }
+
+    private static string Count(long n) => n.ToString("#,0", CultureInfo.InvariantCulture);
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static void Polyline(XmlWriter w, string points, string colour, double width)
+    {
+        w.WriteStartElement("polyline", Svg);
+        w.WriteAttributeString("points", points);
+        w.WriteAttributeString("fill", "none");
+        w.WriteAttributeString("stroke", colour);
+        w.WriteAttributeString("stroke-width", Num(width));
+        w.WriteAttributeString("stroke-linejoin", "round");
+        w.WriteEndElement();
+    }
+
+    private static void Polygon(XmlWriter w, string points, string colour)
+    {
+        w.WriteStartElement("polygon", Svg);
+        w.WriteAttributeString("points", points);
+        w.WriteAttributeString("fill", colour);
+        w.WriteAttributeString("fill-opacity", "0.15");
+        w.WriteAttributeString("stroke", "none");
+        w.WriteEndElement();
+    }
+
+    private static void Line(XmlWriter w, double x1, double y1, double x2, double y2, string cls, string? colour = null, double width = 1)
+    {
+        w.WriteStartElement("line", Svg);
+        w.WriteAttributeString("x1", Num(x1));
+        w.WriteAttributeString("y1", Num(y1));
+        w.WriteAttributeString("x2", Num(x2));
+        w.WriteAttributeString("y2", Num(y2));
+        w.WriteAttributeString("class", cls);
+        if (colour is not null)
+        {
+            w.WriteAttributeString("stroke", colour);
+            w.WriteAttributeString("stroke-width", Num(width));
+        }
+        w.WriteEndElement();
+    }
+
+    private static void Text(XmlWriter w, double x, double y, string text, string cls, string anchor)
+    {
+        w.WriteStartElement("text", Svg);
+        w.WriteAttributeString("x", Num(x));
+        w.WriteAttributeString("y", Num(y));
+        w.WriteAttributeString("class", cls);
+        w.WriteAttributeString("text-anchor", anchor);
+        w.WriteString(text);
+        w.WriteEndElement();
+    }
+
+    private static string Num(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
+}
