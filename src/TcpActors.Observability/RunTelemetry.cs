@@ -1,0 +1,134 @@
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using Serilog.Core;
+using TcpActors.Observability.Logging;
+using TcpActors.Observability.Metrics;
+using TcpActors.Observability.Prometheus;
+using TcpActors.Simulation.Reporting;
+using TcpActors.Simulation.Scenarios;
+using TcpActors.Simulation.Telemetry;
+
+namespace TcpActors.Observability;
+
+/// <summary>
+/// Everything a run exports while it goes: the <c>TcpActors</c> meter (<see cref="RunMetrics"/>)
+/// read by an OTLP exporter and by the Prometheus endpoint, and the Serilog log
+/// (<see cref="KernelMessages"/>). Give it to the run as its <see cref="IRunObserver"/>; it
+/// passes each snapshot on to <c>next</c> (the live view). Call <see cref="OnCompleted"/> with
+/// the report, then dispose: that exports the last values over OTLP, stops <c>/metrics</c> and
+/// closes the log.
+/// </summary>
+public sealed class RunTelemetry : IRunObserver, IDisposable
+{
+    private readonly IRunObserver? _next;
+    private readonly RunMetrics? _metrics;
+    private readonly MeterProvider? _provider;
+    private readonly Logger? _logger;
+    private readonly KernelMessages? _messages;
+    private bool _disposed;
+
+    private RunTelemetry(IRunObserver? next, RunMetrics? metrics, MeterProvider? provider, MetricsEndpoint? endpoint, Logger? logger, KernelMessages? messages)
+    {
+        _next = next;
+        _metrics = metrics;
+        _provider = provider;
+        Endpoint = endpoint;
+        _logger = logger;
+        _messages = messages;
+    }
+
+    /// <summary>The <c>/metrics</c> endpoint, when <see cref="TelemetryOptions.MetricsPort"/> was given.</summary>
+    public MetricsEndpoint? Endpoint { get; }
+
+    /// <summary>The run's metrics, when OTLP or <c>/metrics</c> is on.</summary>
+    public RunMetrics? Metrics => _metrics;
+
+    /// <summary>
+    /// Starts exporting for a run of <paramref name="scenario"/>: creates the meter and its readers,
+    /// binds <c>/metrics</c>, opens the log and logs the start.
+    /// </summary>
+    /// <exception cref="MetricsEndpointException">The metrics port cannot be bound; nothing is left running.</exception>
+    public static RunTelemetry Start(Scenario scenario, TelemetryOptions options, IRunObserver? next = null)
+    {
+        RunMetrics? metrics = null;
+        MeterProvider? provider = null;
+        MetricsEndpoint? endpoint = null;
+        Logger? logger = null;
+        try
+        {
+            if (options.Otlp is not null || options.MetricsPort is not null)
+            {
+                metrics = new RunMetrics(scenario.Name, options.Shard);
+                var builder = Sdk.CreateMeterProviderBuilder()
+                    .AddMeter(TcpActorsMetrics.MeterName)
+                    // Later detectors win a merge, so OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES override the default name.
+                    .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService("tcpactors").AddEnvironmentVariableDetector());
+                if (options.Otlp is { } otlp)
+                {
+                    builder.AddOtlpExporter((exporter, reader) =>
+                    {
+                        exporter.Endpoint = otlp.Endpoint;
+                        exporter.Protocol = otlp.Protocol;
+                        if (options.OtlpExportInterval is { } every)
+                            reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)every.TotalMilliseconds;
+                        else if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_METRIC_EXPORT_INTERVAL")))
+                            reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 1000;
+                        reader.TemporalityPreference = MetricReaderTemporalityPreference.Cumulative;
+                    });
+                }
+                PrometheusScrape? scrape = null;
+                if (options.MetricsPort is not null)
+                {
+                    scrape = new PrometheusScrape();
+                    builder.AddReader(scrape.Reader);
+                }
+                provider = builder.Build();
+                if (options.MetricsPort is { } port) endpoint = MetricsEndpoint.Start(port, scrape!);
+            }
+            KernelMessages? messages = null;
+            if (options.LogFile is not null || options.PeopleLog)
+            {
+                logger = RunLog.Create(options.LogFile, options.People, options.PeopleLog ? Serilog.Events.LogEventLevel.Warning : null);
+                messages = new KernelMessages(logger, scenario, options.Shard);
+            }
+            return new RunTelemetry(next, metrics, provider, endpoint, logger, messages);
+        }
+        catch
+        {
+            endpoint?.Dispose();
+            provider?.Dispose();
+            metrics?.Dispose();
+            logger?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Publishes the sample to the instruments and the log, then to the next observer.</summary>
+    public void OnSample(LiveSnapshot snapshot)
+    {
+        _metrics?.OnSample(snapshot);
+        _messages?.OnSample(snapshot);
+        _next?.OnSample(snapshot);
+    }
+
+    /// <summary>The run ended: records the duration histograms and logs the end.</summary>
+    public void OnCompleted(RunReport report)
+    {
+        _metrics?.RecordDurations(report);
+        _messages?.OnCompleted(report);
+    }
+
+    /// <summary>Exports the last values (OTLP), stops <c>/metrics</c>, closes the log.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        // The endpoint first: a scrape must not find the provider gone. The provider's shutdown
+        // makes the OTLP reader export once more, so the meter must still be alive then.
+        Endpoint?.Dispose();
+        _provider?.Dispose();
+        _metrics?.Dispose();
+        _logger?.Dispose();
+    }
+}
