@@ -7,11 +7,13 @@ namespace TcpActors.Observability.Prometheus;
 
 /// <summary>
 /// Renders the metrics of one collection in the Prometheus text exposition format 0.0.4
-/// (https://prometheus.io/docs/instrumenting/exposition_formats/). It is a pull exporter: a
+/// (https://prometheus.io/docs/instrumenting/exposition_formats/). It is pulled: a
 /// <see cref="PrometheusScrape"/> asks its reader to collect, and the collection calls
 /// <see cref="Export"/> on the same thread, so the text comes from the very instruments OTLP reads.
+/// It is not marked <c>[ExportModes(ExportModes.Pull)]</c>: the SDK lets such a reader collect
+/// only inside its internal PullMetricScope, which only its own Prometheus exporter can open; a
+/// plain <see cref="BaseExportingMetricReader"/> without a periodic worker never pushes anyway.
 /// </summary>
-[ExportModes(ExportModes.Pull)]
 internal sealed class PrometheusTextExporter : BaseExporter<Metric>
 {
     /// <summary>The text of the last collection.</summary>
