@@ -36,7 +36,7 @@ public sealed class KernelMessages : IRunObserver
         _scenario = scenario;
         _chaosStarted = new bool[scenario.Chaos.Count];
         _chaosEnded = new bool[scenario.Chaos.Count];
-        _log.Information("Run {Scenario} started: seed {Seed}, profile {Profile}, {Couples} couples, {Shards} shards, {DurationSeconds} s of virtual time",
+        _log.Information("Run {Scenario:l} started: seed {Seed}, profile {Profile:l}, {Couples} couples, {Shards} shards, {DurationSeconds} s of virtual time",
             scenario.Name, scenario.Seed, scenario.Tcp.Name, scenario.Workload.Couples, scenario.Run.Shards, scenario.Run.Duration.TotalSeconds);
     }
 
@@ -73,18 +73,18 @@ public sealed class KernelMessages : IRunObserver
 
         var supervision = report.Supervision;
         for (int i = 0; i < supervision.FirstFailures.Count && i < MaxFailuresLogged; i++)
-            _log.Warning("Supervision: actor failed and was stopped: {Failure}", supervision.FirstFailures[i]);
+            _log.Warning("Supervision: actor failed and was stopped: {Failure:l}", supervision.FirstFailures[i]);
         if (supervision.Failures > Math.Min(supervision.FirstFailures.Count, MaxFailuresLogged))
             _log.Warning("Supervision: {Failures} actor failures in all", supervision.Failures);
 
         var o = report.Outcomes;
         if (report.Interrupted)
-            _log.Warning("Run {Scenario} interrupted at t={VirtualSeconds} s", report.Scenario, report.VirtualSeconds);
+            _log.Warning("Run {Scenario:l} interrupted at t={VirtualSeconds} s", report.Scenario, report.VirtualSeconds);
         if (!report.Invariants.Ok)
         {
-            foreach (string violation in report.Invariants.Violations) _log.Error("Invariant violated: {Violation}", violation);
+            foreach (string violation in report.Invariants.Violations) _log.Error("Invariant violated: {Violation:l}", violation);
         }
-        _log.Information("Run {Scenario} ended at t={VirtualSeconds} s: {Completed} completed, {Refused} refused, {TimedOut} timed out, {Reset} reset, {PortExhausted} port exhausted, {Aborted} aborted, {Crashed} crashed, {Open} open; {Events} events; digest {Digest}",
+        _log.Information("Run {Scenario:l} ended at t={VirtualSeconds} s: {Completed} completed, {Refused} refused, {TimedOut} timed out, {Reset} reset, {PortExhausted} port exhausted, {Aborted} aborted, {Crashed} crashed, {Open} open; {Events} events; digest {Digest:l}",
             report.Scenario, report.VirtualSeconds, o.Completed, o.Refused, o.TimedOut, o.Reset, o.PortExhausted, o.Aborted, o.Crashed, o.Open, report.Events, report.Digest);
     }
 
@@ -105,12 +105,12 @@ public sealed class KernelMessages : IRunObserver
             {
                 _chaosStarted[i] = true;
                 string window = e.For is { } f ? $"for {Seconds(f).ToString(CultureInfo.InvariantCulture)} s" : "until the end of the run";
-                _log.Information("Chaos: {Kind} started at t={AtSeconds} s, {Window}", e.Kind.ToString().ToLowerInvariant(), Seconds(e.At), window);
+                _log.Information("Chaos: {Kind:l} started at t={AtSeconds} s, {Window:l}", e.Kind.ToString().ToLowerInvariant(), Seconds(e.At), window);
             }
             if (_chaosStarted[i] && !_chaosEnded[i] && e.End is { } end && now >= end)
             {
                 _chaosEnded[i] = true;
-                _log.Information("Chaos: {Kind} ended at t={EndSeconds} s", e.Kind.ToString().ToLowerInvariant(), Seconds(end));
+                _log.Information("Chaos: {Kind:l} ended at t={EndSeconds} s", e.Kind.ToString().ToLowerInvariant(), Seconds(end));
             }
         }
     }
