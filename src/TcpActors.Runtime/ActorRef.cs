@@ -9,6 +9,8 @@ namespace TcpActors.Runtime;
 /// have to touch the target actor's memory (it is checked when the message is delivered). It
 /// stays valid when the actor is restarted (messages follow the fresh instance); once the actor
 /// has stopped, messages to it are counted as dead letters. <c>default</c> is <see cref="Nobody"/>.
+/// A ref must only be told from its own system's loop thread (or before the run starts): shards
+/// never share refs; use <see cref="RealTimeDriver.Post"/> to reach a system from another thread.
 /// </summary>
 [DebuggerDisplay("{ToString(),nq}")]
 public readonly struct ActorRef : IEquatable<ActorRef>

@@ -35,4 +35,7 @@ public sealed record SimulationOptions
 
     /// <summary>With <see cref="RealTime"/>: virtual seconds per wall second (<c>--time-scale</c>); default 1.</summary>
     public double TimeScale { get; init; } = 1;
+
+    /// <summary>TEST-ONLY: faults planted in every endpoint, to prove the invariant checks catch a broken TCP.</summary>
+    internal Tcp.EndpointFaults EndpointFaults { get; init; }
 }

@@ -42,7 +42,7 @@ public static class SimulationRunner
         RunReport[] reports = ShardRunner.Run(shards.Length, options.Threads, i =>
         {
             ITraceSink? trace = buffered is not null ? buffered[i] : options.Trace;
-            var shard = new Shard(scenario, shards[i], shardCount, trace, options.TraceCouples);
+            var shard = new Shard(scenario, shards[i], shardCount, trace, options.TraceCouples) { EndpointFaults = options.EndpointFaults };
             return shard.Run(cancellation, samples, options.RealTime, options.TimeScale, options.Threads);
         });
 

@@ -174,6 +174,27 @@ public class TimerTests
     }
 
     [Fact]
+    public void The_next_event_time_skips_expiries_of_cancelled_and_re_armed_timers()
+    {
+        var system = new ActorSystem();
+        var owner = new RtoOwner { Rto = TimeSpan.FromSeconds(1) };
+        ActorRef actor = system.Spawn(owner);
+        actor.Tell(RtoOwner.Command.Arm);
+        system.RunUntil(Ms(1));
+        owner.Rto = TimeSpan.FromSeconds(3);
+        actor.Tell(RtoOwner.Command.Arm);
+        system.RunUntil(Ms(2));
+
+        // The first arming's entry (due at 1.001 s) is still queued but will never fire.
+        Assert.Equal(Ms(3001), system.NextEventTime);
+
+        actor.Tell(RtoOwner.Command.Cancel);
+        system.RunUntil(Ms(3));
+        Assert.Null(system.NextEventTime);
+        Assert.Equal(0, system.QueuedEntries);
+    }
+
+    [Fact]
     public void A_timer_id_cannot_be_used_by_an_actor_that_does_not_own_it()
     {
         var system = new ActorSystem();

@@ -38,7 +38,6 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
     private readonly HostActor _host;
     private readonly TcpEndpoint _tcp;
     private TimerId _tcpTimer;
-    private TimerId _appTimer;
     private long _armedTicks = long.MaxValue;
     private long _startTicks;
     private long _establishedTicks = -1;
@@ -63,7 +62,7 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
     {
         _shard = shard;
         _host = host;
-        _tcp = new TcpEndpoint(profile);
+        _tcp = new TcpEndpoint(profile, shard.EndpointFaults);
         Couple = couple;
         Handle = handle;
         Side = side;
@@ -114,7 +113,9 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
         TimeSpan at = _shard.Plan.CloseAt(_shard.GlobalIndex(Couple));
         if (at == TimeSpan.MaxValue) return;
         TimeSpan delay = at > Now ? at - Now : TimeSpan.Zero;
-        Timers.StartSingleTimer(ref _appTimer, new AppCommand(AppAction.ActiveClose), delay);
+        // A plain delayed message, not a timer: it is never re-armed or cancelled, so it needs no
+        // timer slot (one fewer per endpoint); after the endpoint is gone it is a dead letter.
+        Self.Tell(new AppCommand(AppAction.ActiveClose), delay);
     }
 
     // ------------------------------------------------------------------ inputs
@@ -162,7 +163,7 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
     public void Receive(EndpointTick message)
     {
         if (_finished) return;
-        _armedTicks = -1;
+        _armedTicks = long.MaxValue;
         _tcp.OnTimer(Now, new Sink(this));
         AfterCall();
     }
@@ -196,7 +197,7 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
             if ((pending & Pending.SendResponse) != 0) Respond(sink);
             if ((pending & Pending.Close) != 0 && !_appClosed) CloseNow(active: false);
             if ((pending & Pending.CloseLater) != 0 && !_appClosed)
-                Timers.StartSingleTimer(ref _appTimer, new AppCommand(AppAction.PassiveClose), _shard.Plan.PassiveDelay);
+                Self.Tell(new AppCommand(AppAction.PassiveClose), _shard.Plan.PassiveDelay);
             if ((pending & Pending.Finish) != 0)
             {
                 Finish();
@@ -205,19 +206,17 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
         }
         if (_finished) return;
 
+        // Lazy re-arming: the runtime timer only ever moves earlier. A deadline pushed later (the
+        // RTO restarted by every ACK, keepalive by every segment) leaves the armed timer alone; if
+        // it fires early, OnTimer does nothing and the timer is armed again for the real deadline.
+        // This saves most queue operations, since deadlines move later far more often than earlier.
         TimeSpan deadline = _tcp.NextDeadline;
-        long ticks = deadline == TimeSpan.MaxValue ? long.MaxValue : deadline.Ticks;
-        if (ticks == _armedTicks) return;
+        if (deadline == TimeSpan.MaxValue) return;
+        long ticks = deadline.Ticks;
+        if (ticks >= _armedTicks) return;
         _armedTicks = ticks;
-        if (ticks == long.MaxValue)
-        {
-            if (!_tcpTimer.IsNone) Timers.Cancel(_tcpTimer);
-        }
-        else
-        {
-            long delay = ticks - Now.Ticks;
-            Timers.StartSingleTimer(ref _tcpTimer, default(EndpointTick), TimeSpan.FromTicks(delay > 0 ? delay : 0));
-        }
+        long delay = ticks - Now.Ticks;
+        Timers.StartSingleTimer(ref _tcpTimer, default(EndpointTick), TimeSpan.FromTicks(delay > 0 ? delay : 0));
     }
 
     private void ReadAll(Sink sink)

@@ -99,7 +99,15 @@ internal sealed class HostActor : Actor, IReceive<Arrival>, IReceive<HostCommand
             switch (Tcp.OfferSyn(tuple, handle))
             {
                 case SynDecision.Admit:
-                    Spawn(handle, couple).AcceptSyn(segment, new SeqNum(Iss(couple, segment)));
+                    EndpointActor child = Spawn(handle, couple);
+                    try
+                    {
+                        child.AcceptSyn(segment, new SeqNum(Iss(couple, segment)));
+                    }
+                    catch (Exception exception)
+                    {
+                        _shard.EndpointFailed(child, exception);
+                    }
                     break;
                 case SynDecision.SynCookie:
                     _shard.Slots.Free(handle);
@@ -123,7 +131,15 @@ internal sealed class HostActor : Actor, IReceive<Arrival>, IReceive<HostCommand
             {
                 case AckDecision.Accept:
                     Accept();
-                    Spawn(handle, couple).AcceptCookieAck(segment, new SeqNum(Cookie(tuple)));
+                    EndpointActor cookieChild = Spawn(handle, couple);
+                    try
+                    {
+                        cookieChild.AcceptCookieAck(segment, new SeqNum(Cookie(tuple)));
+                    }
+                    catch (Exception exception)
+                    {
+                        _shard.EndpointFailed(cookieChild, exception);
+                    }
                     return;
                 case AckDecision.Reset:
                     _shard.Slots.Free(handle);

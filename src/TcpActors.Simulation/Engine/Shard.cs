@@ -29,6 +29,7 @@ internal sealed class Shard
     private readonly List<string> _failures = [];
     private readonly WorkloadActor _workload;
     private long _endpointFailures;
+    private Stopwatch? _wall;
 
     public Shard(Scenario scenario, int shardIndex, int shardCount, ITraceSink? trace, int traceCouples)
     {
@@ -63,14 +64,15 @@ internal sealed class Shard
         _clients = new HostActor?[scenario.Hosts.Clients.Count];
         for (int h = shardIndex; h < _clients.Length; h += shardCount)
         {
-            var host = new HostActor(this, HostRole.Client, h, new TcpHost(AddressPlan.Client(h), clientOptions with { PortSecret = (ulong)h }));
+            var host = new HostActor(this, HostRole.Client, h,
+                new TcpHost([AddressPlan.Client(h)], clientOptions with { PortSecret = (ulong)h }, ExpectedConnections(h, clientOptions)));
             System.Spawn(host);
             _clients[h] = host;
         }
         _servers = new HostActor[scenario.Hosts.Servers.Count];
         for (int s = 0; s < _servers.Length; s++)
         {
-            var host = new HostActor(this, HostRole.Server, s, new TcpHost(AddressPlan.Server(s), options));
+            var host = new HostActor(this, HostRole.Server, s, new TcpHost([AddressPlan.Server(s)], options, ExpectedServerConnections()));
             System.Spawn(host);
             _servers[s] = host;
         }
@@ -79,6 +81,19 @@ internal sealed class Shard
         System.Spawn(new ChaosActor(this));
         if (scenario.Workload.SynFlood is { } flood) System.Spawn(new SynFloodActor(this, flood));
     }
+
+    /// <summary>
+    /// Pre-sizes a client host's tuple table for the couples it will open (at most its port range
+    /// at once): growing a large table by doubling leaves large garbage arrays that cost full GCs.
+    /// </summary>
+    private int ExpectedConnections(int clientHost, TcpHostOptions options)
+    {
+        int couples = Plan.Couples / Plan.ClientHosts + (clientHost < Plan.Couples % Plan.ClientHosts ? 1 : 0);
+        return Math.Min(couples, options.EphemeralPortCount);
+    }
+
+    /// <summary>A server replica holds at most the shard's couples for it at once.</summary>
+    private int ExpectedServerConnections() => Math.Min(_global.Length / Math.Max(1, Plan.ServerHosts) + 1, 1 << 20);
 
     public Scenario Scenario { get; }
     public int ShardIndex { get; }
@@ -90,6 +105,9 @@ internal sealed class Shard
     public ShardTelemetry Telemetry { get; } = new();
     public EndpointSlots Slots { get; } = new();
     public ITraceSink? Trace { get; }
+
+    /// <summary>TEST-ONLY faults for every endpoint of the shard (<see cref="SimulationOptions"/>).</summary>
+    public EndpointFaults EndpointFaults { get; init; }
 
     public int LocalCouples => _global.Length;
 
@@ -151,6 +169,7 @@ internal sealed class Shard
         TimeSpan step = Scenario.Run.SampleEvery;
         TimeSpan duration = Scenario.Run.Duration;
         int row = 0;
+        _wall = wall;
         Sample(row++, TimeSpan.Zero, samples);
         bool interrupted = false;
         for (TimeSpan t = step; ; t += step)
@@ -210,19 +229,20 @@ internal sealed class Shard
                 Now = t, Duration = Scenario.Run.Duration, StateCounts = (long[])Telemetry.States.Clone(),
                 Segments = Telemetry.Segments(), Resets = Telemetry.Resets(), ConnectOutcomes = Telemetry.Connects(),
                 TimeWaitOverflow = Telemetry.TimeWaitOverflow, Events = System.EventsProcessed,
+                Outcomes = OutcomesSoFar(), Wall = _wall?.Elapsed ?? TimeSpan.Zero,
             });
         }
     }
 
     // ------------------------------------------------------------------ report
 
-    private RunReport Report(bool interrupted, TimeSpan wall, int threads)
+    private OutcomeCounts OutcomesSoFar()
     {
         ShardTelemetry t = Telemetry;
         long opened = _workload.Opened;
         long ended = 0;
         foreach (long c in t.Outcomes) ended += c;
-        var outcomes = new OutcomeCounts
+        return new OutcomeCounts
         {
             Completed = t.Outcomes[(int)CoupleOutcome.Completed], Refused = t.Outcomes[(int)CoupleOutcome.Refused],
             TimedOut = t.Outcomes[(int)CoupleOutcome.TimedOut], Reset = t.Outcomes[(int)CoupleOutcome.Reset],
@@ -230,6 +250,12 @@ internal sealed class Shard
             Crashed = t.Outcomes[(int)CoupleOutcome.Crashed],
             Open = opened - ended, NotStarted = LocalCouples - opened,
         };
+    }
+
+    private RunReport Report(bool interrupted, TimeSpan wall, int threads)
+    {
+        ShardTelemetry t = Telemetry;
+        OutcomeCounts outcomes = OutcomesSoFar();
 
         var violations = new List<string>();
         var notChecked = new List<string>();

@@ -73,6 +73,14 @@ internal sealed class WorkloadActor : Actor, IReceive<WorkloadDue>
         var actor = new EndpointActor(_shard, host, idle ? _shard.IdleProfile : _shard.Scenario.Tcp, couple, handle, TraceSide.Client);
         _shard.Slots.Set(handle, actor);
         _shard.System.Spawn(actor);
-        actor.Connect(bound.Tuple, new SeqNum(_shard.Plan.Iss(global, server: false)));
+        try
+        {
+            actor.Connect(bound.Tuple, new SeqNum(_shard.Plan.Iss(global, server: false)));
+        }
+        catch (Exception exception)
+        {
+            // The endpoint's failure is its own: supervision stops it, the workload goes on.
+            _shard.EndpointFailed(actor, exception);
+        }
     }
 }

@@ -32,6 +32,16 @@ public sealed class LiveSnapshot
     /// <summary>Events delivered by the actor systems so far.</summary>
     public required long Events { get; init; }
 
+    /// <summary>How couples have ended so far (<c>open</c> counts opened couples not yet ended; <c>not_started</c> those still to open).</summary>
+    public Reporting.OutcomeCounts Outcomes { get; init; } = new();
+
+    /// <summary>
+    /// Wall-clock time since the run started when the slowest shard reached this sample. In a
+    /// real-time run, <c>Wall − Now / time scale</c> is how far the simulation lags the clock
+    /// (DESIGN.md §3: lag is shown, never hidden).
+    /// </summary>
+    public TimeSpan Wall { get; init; }
+
     /// <summary>The count for one state.</summary>
     public long this[TcpState state] => StateCounts[(int)state];
 }

@@ -53,6 +53,7 @@ internal sealed class SampleAggregator
             Segments = a.Segments + b.Segments, Resets = a.Resets + b.Resets,
             ConnectOutcomes = a.ConnectOutcomes + b.ConnectOutcomes,
             TimeWaitOverflow = a.TimeWaitOverflow + b.TimeWaitOverflow, Events = a.Events + b.Events,
+            Outcomes = a.Outcomes + b.Outcomes, Wall = a.Wall > b.Wall ? a.Wall : b.Wall,
         };
     }
 }

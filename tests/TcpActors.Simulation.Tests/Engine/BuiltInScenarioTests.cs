@@ -1,3 +1,6 @@
+using System.Text.Json;
+using TcpActors.Simulation.Reporting;
+using TcpActors.Simulation.Tracing;
 using TcpActors.Tcp;
 
 namespace TcpActors.Simulation.Tests.Engine;
@@ -51,7 +54,21 @@ public class BuiltInScenarioTests
     public void Lossy_handshakes_retransmit_syns_and_most_couples_still_establish()
     {
         var scenario = Runs.BuiltIn("lossy-handshake").WithCouples(300);
-        var report = Runs.Run(scenario);
+        var trace = new StringWriter();
+        RunReport report;
+        using (var writer = new JsonLinesTraceWriter(trace))
+            report = Runs.Run(scenario, new SimulationOptions { Trace = writer, TraceCouples = 300 });
+
+        // SYNs retransmitted: some couple's client sent its SYN more than once, on Linux's schedule
+        // (1 s after the first, then 1 s linear steps).
+        var synTimes = trace.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.GetProperty("event").GetString() == "segment" && e.GetProperty("flags").GetString() == "SYN")
+            .GroupBy(e => e.GetProperty("couple").GetInt32(), e => e.GetProperty("t").GetDouble())
+            .Where(g => g.Count() > 1)
+            .ToList();
+        Assert.True(synTimes.Count > 20, $"{synTimes.Count} couples retransmitted their SYN");
+        Assert.All(synTimes, g => Assert.Equal(1.0, g.ElementAt(1) - g.First(), 6));
 
         Runs.AssertInvariantsHold(report);
         Assert.True(report.Segments.Retransmitted > 100, $"retransmitted {report.Segments.Retransmitted}");

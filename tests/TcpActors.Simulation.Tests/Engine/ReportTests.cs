@@ -73,6 +73,9 @@ public class ReportTests
             Assert.Equal(report.TimeSeries.TimeAt(i), observer.Samples[i].Now);
             Assert.Equal(report.TimeSeries.Count(i, Tcp.TcpState.TimeWait), observer.Samples[i][Tcp.TcpState.TimeWait]);
         }
+        Assert.Equal(report.Outcomes, observer.Samples[^1].Outcomes);
+        Assert.Equal(400, observer.Samples[0].Outcomes.NotStarted);
+        Assert.Equal(report.Segments, observer.Samples[^1].Segments);
     }
 
     private sealed class Recorder : IRunObserver
