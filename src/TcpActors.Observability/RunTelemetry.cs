@@ -24,12 +24,16 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
     private readonly IRunObserver? _next;
     private readonly RunMetrics? _metrics;
     private readonly MeterProvider? _provider;
-    private readonly Logger? _logger;
-    private readonly KernelMessages? _messages;
+    private readonly Scenario _scenario;
+    private readonly string _shard;
+    private Logger? _logger;
+    private KernelMessages? _messages;
     private bool _disposed;
 
-    private RunTelemetry(IRunObserver? next, RunMetrics? metrics, MeterProvider? provider, MetricsEndpoint? endpoint, Logger? logger, KernelMessages? messages)
+    private RunTelemetry(Scenario scenario, string shard, IRunObserver? next, RunMetrics? metrics, MeterProvider? provider, MetricsEndpoint? endpoint, Logger? logger, KernelMessages? messages)
     {
+        _scenario = scenario;
+        _shard = shard;
         _next = next;
         _metrics = metrics;
         _provider = provider;
@@ -92,7 +96,7 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
                 logger = RunLog.Create(options.LogFile, options.People, options.PeopleLog ? Serilog.Events.LogEventLevel.Warning : null);
                 messages = new KernelMessages(logger, scenario, options.Shard);
             }
-            return new RunTelemetry(next, metrics, provider, endpoint, logger, messages);
+            return new RunTelemetry(scenario, options.Shard, next, metrics, provider, endpoint, logger, messages);
         }
         catch
         {
@@ -102,6 +106,18 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
             logger?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Opens the log now, when <see cref="Start"/> was given neither a log file nor people's log:
+    /// a caller that must know the metrics port is free before it creates the run directory
+    /// starts the metrics first and the log once the directory exists. Call before the run.
+    /// </summary>
+    public void StartLog(string? logFile, TextWriter? people, bool peopleLog = true)
+    {
+        if (_logger is not null) throw new InvalidOperationException("the log is already open");
+        _logger = RunLog.Create(logFile, people, peopleLog ? Serilog.Events.LogEventLevel.Warning : null);
+        _messages = new KernelMessages(_logger, _scenario, _shard);
     }
 
     /// <summary>Publishes the sample to the instruments and the log, then to the next observer.</summary>

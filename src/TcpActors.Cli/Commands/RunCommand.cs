@@ -3,6 +3,9 @@ using Spectre.Console;
 using TcpActors.Cli.Live;
 using TcpActors.Cli.Output;
 using TcpActors.Cli.Scenarios;
+using TcpActors.Observability;
+using TcpActors.Observability.Logging;
+using TcpActors.Observability.Prometheus;
 using TcpActors.Simulation;
 using TcpActors.Simulation.Reporting;
 using TcpActors.Simulation.Scenarios;
@@ -23,7 +26,7 @@ internal static class RunCommand
         var options = new RunOptions();
         var command = new Command("run",
             "Run a scenario (a file or a built-in name; default teardown-storm) in virtual time and write its run " +
-            "directory: report.json, timeseries.csv and, with --trace, the trace. Exit 0 when every invariant holds, " +
+            "directory: report.json, timeseries.csv, log.json and, with --trace, the trace. Exit 0 when every invariant holds, " +
             "1 when one is violated, 2 on bad input, 130 when interrupted by Ctrl+C (the report is still written).");
         options.AddTo(command);
         command.SetAction(parse => Execute(parse, options));
@@ -60,6 +63,24 @@ internal static class RunCommand
         int shardsHere = shard is null ? scenario.Run.Shards : 1;
         int threads = parse.GetValue(options.Threads) ?? Math.Max(1, Math.Min(shardsHere, Environment.ProcessorCount));
 
+        var latest = new LatestSnapshot();
+        // Metrics first: a --metrics-port in use is a usage error, and nothing may be written then.
+        RunTelemetry telemetry;
+        try
+        {
+            telemetry = RunTelemetry.Start(scenario, new TelemetryOptions
+            {
+                Shard = TelemetryOptions.ShardAttributeFor(shard?.Index, scenario.Run.Shards),
+                Otlp = parse.GetValue(options.Otlp),
+                MetricsPort = parse.GetValue(options.MetricsPort),
+                PeopleLog = false,
+            }, next: latest);
+        }
+        catch (MetricsEndpointException e)
+        {
+            return Usage(error, e.Message);
+        }
+
         StagedRunDirectory directory;
         try
         {
@@ -67,8 +88,10 @@ internal static class RunCommand
         }
         catch (IOException e)
         {
+            telemetry.Dispose();
             return Usage(error, e.Message);
         }
+        telemetry.StartLog(Path.Combine(directory.StagingPath, RunLog.FileName), ReferenceEquals(error, Console.Error) ? null : error);
 
         var console = ConsoleFor(output);
         var mode = parse.GetValue(options.Quiet) ? LiveMode.Quiet
@@ -77,7 +100,7 @@ internal static class RunCommand
         var heading = RunHeading.Of(scenario, shard?.Index, threads);
 
         using var interruption = new Interruption();
-        var latest = new LatestSnapshot();
+        if (telemetry.Endpoint is { } endpoint) output.WriteLine($"metrics: {endpoint.Url}");
         TraceFile? trace = null;
         try
         {
@@ -88,7 +111,7 @@ internal static class RunCommand
                 ShardIndex = shard?.Index,
                 TraceCouples = parse.GetValue(options.TraceCouples),
                 Trace = trace?.Writer,
-                Observer = latest,
+                Observer = telemetry,
             };
             var run = Task.Factory.StartNew(
                 () => SimulationRunner.Run(scenario, simulation, interruption.Token),
@@ -97,6 +120,9 @@ internal static class RunCommand
             RunReport report = run.GetAwaiter().GetResult();
 
             trace?.Complete();
+            telemetry.OnCompleted(report);
+            // Exports the last values over OTLP and closes log.json before the directory moves into place.
+            telemetry.Dispose();
             RunDirectory.Write(report, directory.StagingPath);
             directory.Publish();
 
@@ -112,6 +138,7 @@ internal static class RunCommand
         }
         catch
         {
+            telemetry.Dispose();
             trace?.Abandon();
             directory.Abandon();
             throw;
