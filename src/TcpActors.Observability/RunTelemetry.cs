@@ -23,14 +23,15 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
 {
     private readonly IRunObserver? _next;
     private readonly RunMetrics? _metrics;
-    private readonly MeterProvider? _provider;
+    /// <summary>The meter provider; built in the background when nothing waits for it (OTLP only).</summary>
+    private readonly Task<MeterProvider>? _provider;
     private readonly Scenario _scenario;
     private readonly string _shard;
     private Logger? _logger;
     private KernelMessages? _messages;
     private bool _disposed;
 
-    private RunTelemetry(Scenario scenario, string shard, IRunObserver? next, RunMetrics? metrics, MeterProvider? provider, MetricsEndpoint? endpoint, Logger? logger, KernelMessages? messages)
+    private RunTelemetry(Scenario scenario, string shard, IRunObserver? next, RunMetrics? metrics, Task<MeterProvider>? provider, MetricsEndpoint? endpoint, Logger? logger, KernelMessages? messages)
     {
         _scenario = scenario;
         _shard = shard;
@@ -56,7 +57,7 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
     public static RunTelemetry Start(Scenario scenario, TelemetryOptions options, IRunObserver? next = null)
     {
         RunMetrics? metrics = null;
-        MeterProvider? provider = null;
+        Task<MeterProvider>? provider = null;
         MetricsEndpoint? endpoint = null;
         Logger? logger = null;
         try
@@ -64,31 +65,19 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
             if (options.Otlp is not null || options.MetricsPort is not null)
             {
                 metrics = new RunMetrics(scenario.Name, options.Shard);
-                var builder = Sdk.CreateMeterProviderBuilder()
-                    .AddMeter(TcpActorsMetrics.MeterName)
-                    // Later detectors win a merge, so OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES override the default name.
-                    .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService("tcpactors").AddEnvironmentVariableDetector());
-                if (options.Otlp is { } otlp)
+                if (options.MetricsPort is { } port)
                 {
-                    builder.AddOtlpExporter((exporter, reader) =>
-                    {
-                        exporter.Endpoint = otlp.Endpoint;
-                        exporter.Protocol = otlp.Protocol;
-                        if (options.OtlpExportInterval is { } every)
-                            reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)every.TotalMilliseconds;
-                        else if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_METRIC_EXPORT_INTERVAL")))
-                            reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 1000;
-                        reader.TemporalityPreference = MetricReaderTemporalityPreference.Cumulative;
-                    });
+                    var scrape = new PrometheusScrape();
+                    provider = Task.FromResult(BuildProvider(options.Otlp, options.OtlpExportInterval, scrape));
+                    endpoint = MetricsEndpoint.Start(port, scrape);
                 }
-                PrometheusScrape? scrape = null;
-                if (options.MetricsPort is not null)
+                else
                 {
-                    scrape = new PrometheusScrape();
-                    builder.AddReader(scrape.Reader);
+                    // Loading and setting up the SDK and the OTLP exporter takes ~0.1 s (assembly
+                    // loading, JIT): do it while the run starts. Nothing is lost: the instruments
+                    // read the latest snapshot whenever the provider first collects.
+                    provider = Task.Run(() => BuildProvider(options.Otlp, options.OtlpExportInterval, scrape: null));
                 }
-                provider = builder.Build();
-                if (options.MetricsPort is { } port) endpoint = MetricsEndpoint.Start(port, scrape!);
             }
             KernelMessages? messages = null;
             if (options.LogFile is not null || options.PeopleLog)
@@ -101,7 +90,7 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
         catch
         {
             endpoint?.Dispose();
-            provider?.Dispose();
+            provider?.GetAwaiter().GetResult().Dispose();
             metrics?.Dispose();
             logger?.Dispose();
             throw;
@@ -118,6 +107,29 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
         if (_logger is not null) throw new InvalidOperationException("the log is already open");
         _logger = RunLog.Create(logFile, people, peopleLog ? Serilog.Events.LogEventLevel.Warning : null);
         _messages = new KernelMessages(_logger, _scenario, _shard);
+    }
+
+    private static MeterProvider BuildProvider(OtlpTarget? otlp, TimeSpan? exportInterval, PrometheusScrape? scrape)
+    {
+        var builder = Sdk.CreateMeterProviderBuilder()
+            .AddMeter(TcpActorsMetrics.MeterName)
+            // Later detectors win a merge, so OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES override the default name.
+            .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService("tcpactors").AddEnvironmentVariableDetector());
+        if (otlp is not null)
+        {
+            builder.AddOtlpExporter((exporter, reader) =>
+            {
+                exporter.Endpoint = otlp.Endpoint;
+                exporter.Protocol = otlp.Protocol;
+                if (exportInterval is { } every)
+                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)every.TotalMilliseconds;
+                else if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_METRIC_EXPORT_INTERVAL")))
+                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 1000;
+                reader.TemporalityPreference = MetricReaderTemporalityPreference.Cumulative;
+            });
+        }
+        if (scrape is not null) builder.AddReader(scrape.Reader);
+        return builder.Build();
     }
 
     /// <summary>Publishes the sample to the instruments and the log, then to the next observer.</summary>
@@ -143,7 +155,7 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
         // The endpoint first: a scrape must not find the provider gone. The provider's shutdown
         // makes the OTLP reader export once more, so the meter must still be alive then.
         Endpoint?.Dispose();
-        _provider?.Dispose();
+        _provider?.GetAwaiter().GetResult().Dispose();
         _metrics?.Dispose();
         _logger?.Dispose();
     }
