@@ -143,6 +143,9 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
     /// <summary>The run ended: records the duration histograms and logs the end.</summary>
     public void OnCompleted(RunReport report)
     {
+        // The histograms are synchronous instruments: a value recorded before the provider
+        // listens is lost, so the provider built in the background must be there first.
+        _provider?.Wait();
         _metrics?.RecordDurations(report);
         _messages?.OnCompleted(report);
     }
