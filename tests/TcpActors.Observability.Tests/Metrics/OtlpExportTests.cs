@@ -50,6 +50,29 @@ public sealed class OtlpExportTests
         Assert.Equal(100, byName[TcpActorsMetrics.ConnectionDuration].Points.Single().Value);
     }
 
+    [Fact]
+    public async Task An_otlp_grpc_receiver_gets_the_metrics_of_a_run_too()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync(grpc: true);
+        Assert.True(OtlpTarget.TryParse(receiver.GrpcUrl, _ => null, out var target, out string problem), problem);
+        Assert.Equal(OtlpExportProtocol.Grpc, target!.Protocol);
+        var scenario = TestRuns.SmallStorm(couples: 50, durationSeconds: 20);
+
+        RunReport report;
+        using (var telemetry = RunTelemetry.Start(scenario, new TelemetryOptions { Otlp = target, PeopleLog = false }))
+        {
+            report = SimulationRunner.Run(scenario, new SimulationOptions { Observer = telemetry });
+            telemetry.OnCompleted(report);
+        }
+
+        Assert.NotEmpty(receiver.Bodies);
+        var last = OtlpMetricsRequest.Parse(receiver.Bodies[^1]);
+        var timeWait = last.Metrics.Single(m => m.Name == TcpActorsMetrics.Connections).Points.Single(p => p.Attributes["tcp.state"] == "time_wait");
+        Assert.Equal(report.StatesFinal["time_wait"], timeWait.Value);
+        Assert.True(timeWait.Value > 40, $"TIME_WAIT at the end is {timeWait.Value}");
+        Assert.Equal(report.HandshakeSeconds.Count, last.Metrics.Single(m => m.Name == TcpActorsMetrics.HandshakeDuration).Points.Single().Value);
+    }
+
     [Theory]
     [InlineData("http://localhost:4317", null, OtlpExportProtocol.Grpc, "http://localhost:4317/")]
     [InlineData("http://localhost:4318", null, OtlpExportProtocol.HttpProtobuf, "http://localhost:4318/v1/metrics")]

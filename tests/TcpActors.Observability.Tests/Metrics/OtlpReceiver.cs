@@ -8,8 +8,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace TcpActors.Observability.Tests.Metrics;
 
 /// <summary>
-/// An OTLP/HTTP metrics receiver in the test process: Kestrel on a free loopback port, POST
-/// <c>/v1/metrics</c> with <c>application/x-protobuf</c> bodies, each kept and decoded.
+/// An OTLP metrics receiver in the test process: Kestrel on a free loopback port. Over HTTP/1.1,
+/// OTLP/HTTP: POST <c>/v1/metrics</c> with <c>application/x-protobuf</c> bodies. Over HTTP/2
+/// without TLS, OTLP/gRPC: the unary call <c>MetricsService/Export</c>, whose body is one
+/// length-prefixed message (gRPC over HTTP/2, "Length-Prefixed-Message"). Each request's
+/// protobuf message is kept.
 /// </summary>
 internal sealed class OtlpReceiver : IAsyncDisposable
 {
@@ -27,6 +30,9 @@ internal sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>The URL to give <c>--otlp</c>.</summary>
     public string MetricsUrl => $"http://127.0.0.1:{Port}/v1/metrics";
 
+    /// <summary>The URL to give <c>--otlp</c> for gRPC.</summary>
+    public string GrpcUrl => $"http://127.0.0.1:{Port}";
+
     /// <summary>The request bodies received so far, in order.</summary>
     public IReadOnlyList<byte[]> Bodies
     {
@@ -36,11 +42,11 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         }
     }
 
-    public static async Task<OtlpReceiver> StartAsync()
+    public static async Task<OtlpReceiver> StartAsync(bool grpc = false)
     {
         int port = TestRuns.FreePort();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(o => o.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http1));
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(o => o.Listen(IPAddress.Loopback, port, l => l.Protocols = grpc ? HttpProtocols.Http2 : HttpProtocols.Http1));
         builder.Services.AddRoutingCore();
         var app = builder.Build();
         OtlpReceiver? receiver = null;
@@ -52,6 +58,18 @@ internal sealed class OtlpReceiver : IAsyncDisposable
             lock (receiver!._bodies) receiver._bodies.Add(body.ToArray());
             // An empty ExportMetricsServiceResponse: full success (OTLP specification, "Full Success").
             context.Response.ContentType = "application/x-protobuf";
+        });
+        app.MapPost("/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", async (HttpContext context) =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            byte[] frame = body.ToArray();
+            // 1 byte compressed flag (0), 4 bytes big-endian length, the message.
+            int length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(1, 4));
+            lock (receiver!._bodies) receiver._bodies.Add(frame.AsSpan(5, length).ToArray());
+            context.Response.ContentType = "application/grpc";
+            await context.Response.Body.WriteAsync(new byte[5]); // an empty ExportMetricsServiceResponse
+            context.Response.AppendTrailer("grpc-status", "0");
         });
         receiver = new OtlpReceiver(app, port);
         await app.StartAsync();
