@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using TcpActors.Cli.Scenarios;
+using TcpActors.Observability.Metrics;
 using TcpActors.Simulation.Scenarios;
 using TcpActors.Tcp;
 
@@ -135,6 +136,26 @@ internal sealed class RunOptions
         HelpName = "FILE",
     };
 
+    public Option<OtlpTarget?> Otlp { get; } = new("--otlp")
+    {
+        Description = "Send the TcpActors metrics over OTLP to URL while the run goes: gRPC (http://localhost:4317) or http/protobuf " +
+            "(http://localhost:4318 or a URL ending in /v1/metrics); OTEL_EXPORTER_OTLP_* and OTEL_METRIC_EXPORT_INTERVAL are honoured",
+        HelpName = "URL",
+        CustomParser = r =>
+        {
+            if (OtlpTarget.TryParse(r.Tokens[0].Value, null, out var target, out string problem)) return target;
+            r.AddError(problem);
+            return null;
+        },
+    };
+
+    public Option<int?> MetricsPort { get; } = new("--metrics-port")
+    {
+        Description = "Serve Prometheus metrics at http://127.0.0.1:N/metrics while the run goes (0 picks a free port)",
+        HelpName = "N",
+        CustomParser = r => ParseWhole(r, "--metrics-port", 0, 65535),
+    };
+
     public Option<bool> Quiet { get; } = new("--quiet", "-q")
     {
         Description = "Print only the final summary and the run directory",
@@ -153,7 +174,7 @@ internal sealed class RunOptions
             }
         });
         command.Arguments.Add(Scenario);
-        foreach (Option option in (Option[])[Couples, Seed, Profile, Loss, Delay, Duration, Shards, Threads, Shard, Out, Trace, TraceCouples, Pcap, Quiet])
+        foreach (Option option in (Option[])[Couples, Seed, Profile, Loss, Delay, Duration, Shards, Threads, Shard, Out, Trace, TraceCouples, Pcap, Otlp, MetricsPort, Quiet])
         {
             command.Options.Add(option);
         }

@@ -3,9 +3,12 @@ using Spectre.Console;
 using TcpActors.Cli.Live;
 using TcpActors.Cli.Output;
 using TcpActors.Cli.Scenarios;
+using TcpActors.Observability;
 using TcpActors.Observability.Html;
 using TcpActors.Observability.Ladder;
+using TcpActors.Observability.Logging;
 using TcpActors.Observability.Pcap;
+using TcpActors.Observability.Prometheus;
 using TcpActors.Observability.Tracing;
 using TcpActors.Simulation;
 using TcpActors.Simulation.Reporting;
@@ -27,7 +30,7 @@ internal static class RunCommand
         var options = new RunOptions();
         var command = new Command("run",
             "Run a scenario (a file or a built-in name; default teardown-storm) in virtual time and write its run " +
-            "directory: report.json, timeseries.csv, report.html and, with --trace/--pcap, the trace and the capture. Exit 0 when every invariant holds, " +
+            "directory: report.json, timeseries.csv, report.html, log.json and, with --trace/--pcap, the trace and the capture. Exit 0 when every invariant holds, " +
             "1 when one is violated, 2 on bad input, 130 when interrupted by Ctrl+C (the report is still written).");
         options.AddTo(command);
         command.SetAction(parse => Execute(parse, options));
@@ -64,6 +67,24 @@ internal static class RunCommand
         int shardsHere = shard is null ? scenario.Run.Shards : 1;
         int threads = parse.GetValue(options.Threads) ?? Math.Max(1, Math.Min(shardsHere, Environment.ProcessorCount));
 
+        var latest = new LatestSnapshot();
+        // Metrics first: a --metrics-port in use is a usage error, and nothing may be written then.
+        RunTelemetry telemetry;
+        try
+        {
+            telemetry = RunTelemetry.Start(scenario, new TelemetryOptions
+            {
+                Shard = TelemetryOptions.ShardAttributeFor(shard?.Index, scenario.Run.Shards),
+                Otlp = parse.GetValue(options.Otlp),
+                MetricsPort = parse.GetValue(options.MetricsPort),
+                PeopleLog = false,
+            }, next: latest);
+        }
+        catch (MetricsEndpointException e)
+        {
+            return Usage(error, e.Message);
+        }
+
         StagedRunDirectory directory;
         try
         {
@@ -71,8 +92,10 @@ internal static class RunCommand
         }
         catch (IOException e)
         {
+            telemetry.Dispose();
             return Usage(error, e.Message);
         }
+        telemetry.StartLog(Path.Combine(directory.StagingPath, RunLog.FileName), ReferenceEquals(error, Console.Error) ? null : error);
 
         var console = ConsoleFor(output);
         var mode = parse.GetValue(options.Quiet) ? LiveMode.Quiet
@@ -81,7 +104,7 @@ internal static class RunCommand
         var heading = RunHeading.Of(scenario, shard?.Index, threads);
 
         using var interruption = new Interruption();
-        var latest = new LatestSnapshot();
+        if (telemetry.Endpoint is { } endpoint) output.WriteLine($"metrics: {endpoint.Url}");
         TraceFile? trace = null;
         PcapWriter? pcap = null;
         string? pcapPath = null;
@@ -104,7 +127,7 @@ internal static class RunCommand
                 ShardIndex = shard?.Index,
                 TraceCouples = parse.GetValue(options.TraceCouples),
                 Trace = TraceFanOut.Of(trace?.Writer, pcap, ladders),
-                Observer = latest,
+                Observer = telemetry,
             };
             var run = Task.Factory.StartNew(
                 () => SimulationRunner.Run(scenario, simulation, interruption.Token),
@@ -114,6 +137,9 @@ internal static class RunCommand
 
             trace?.Complete();
             pcap?.Complete();
+            telemetry.OnCompleted(report);
+            // Exports the last values over OTLP and closes log.json before the directory moves into place.
+            telemetry.Dispose();
             RunDirectory.Write(report, directory.StagingPath);
             HtmlReport.Write(report, ladders.Ladders, directory.StagingPath);
             directory.Publish();
@@ -131,6 +157,7 @@ internal static class RunCommand
         }
         catch
         {
+            telemetry.Dispose();
             trace?.Abandon();
             pcap?.Dispose();
             directory.Abandon();

@@ -1,0 +1,119 @@
+using System.Globalization;
+using Serilog;
+using TcpActors.Simulation.Reporting;
+using TcpActors.Simulation.Scenarios;
+using TcpActors.Simulation.Telemetry;
+
+namespace TcpActors.Observability.Logging;
+
+/// <summary>
+/// The run's log as a kernel would write it (DESIGN.md §7 Logs): run start and end, the warnings
+/// Linux prints for the same trouble (TIME_WAIT bucket overflow, SYN flooding), port exhaustion,
+/// chaos windows as they open and close, and supervision failures. Everything is derived from the
+/// published snapshots and the final report, never from the simulation's hot path; times are
+/// virtual, so two runs of one seed log the same messages.
+/// </summary>
+public sealed class KernelMessages : IRunObserver
+{
+    /// <summary>Interval of the per-kind rate limit (net.core.message_cost, 5 s).</summary>
+    public static readonly TimeSpan RateLimitInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>The most supervision failures logged one by one.</summary>
+    public const int MaxFailuresLogged = 10;
+
+    private readonly ILogger _log;
+    private readonly Scenario _scenario;
+    private readonly RateLimitedWarning _timeWaitOverflow = new(RateLimitInterval);
+    private readonly RateLimitedWarning _portExhausted = new(RateLimitInterval);
+    private readonly bool[] _chaosStarted;
+    private readonly bool[] _chaosEnded;
+    private LiveSnapshot? _previous;
+
+    /// <summary>Logs the start of the run of <paramref name="scenario"/>.</summary>
+    public KernelMessages(ILogger log, Scenario scenario, string shard)
+    {
+        _log = log.ForContext("Scenario", scenario.Name).ForContext("Shard", shard);
+        _scenario = scenario;
+        _chaosStarted = new bool[scenario.Chaos.Count];
+        _chaosEnded = new bool[scenario.Chaos.Count];
+        _log.Information("Run {Scenario:l} started: seed {Seed}, profile {Profile:l}, {Couples} couples, {Shards} shards, {DurationSeconds} s of virtual time",
+            scenario.Name, scenario.Seed, scenario.Tcp.Name, scenario.Workload.Couples, scenario.Run.Shards, scenario.Run.Duration.TotalSeconds);
+    }
+
+    /// <summary>Logs what changed since the previous sample.</summary>
+    public void OnSample(LiveSnapshot snapshot)
+    {
+        long overflow = snapshot.TimeWaitOverflow - (_previous?.TimeWaitOverflow ?? 0);
+        if (_timeWaitOverflow.TryTell(snapshot.Now, overflow, out long count)) TimeWaitOverflow(snapshot.Now, count, snapshot.TimeWaitOverflow);
+        long exhausted = snapshot.ConnectOutcomes.PortExhausted - (_previous?.ConnectOutcomes.PortExhausted ?? 0);
+        if (_portExhausted.TryTell(snapshot.Now, exhausted, out count)) PortExhausted(snapshot.Now, count, snapshot.ConnectOutcomes.PortExhausted);
+        Chaos(snapshot.Now);
+        _previous = snapshot;
+    }
+
+    /// <summary>Logs what only the report knows (SYN flooding, supervision failures) and the end of the run.</summary>
+    public void OnCompleted(RunReport report)
+    {
+        var now = TimeSpan.FromSeconds(report.VirtualSeconds);
+        if (_timeWaitOverflow.TakePending() is > 0 and var overflow) TimeWaitOverflow(now, overflow, report.TimeWaitOverflow);
+        if (_portExhausted.TakePending() is > 0 and var exhausted) PortExhausted(now, exhausted, report.ConnectOutcomes.PortExhausted);
+        Chaos(now);
+
+        // Linux tcp_syn_flood_action() (net/ipv4/tcp_input.c): "Possible SYN flooding on port %u.
+        // Sending cookies." or "Dropping request.", once per listener.
+        var hosts = report.Hosts;
+        if (hosts.SyncookiesSent > 0)
+            _log.Warning("TCP: request_sock_TCP: Possible SYN flooding on port {Port}. Sending cookies. ({SyncookiesSent} cookies sent, {SyncookiesRecv} valid ones received)",
+                _scenario.Hosts.Servers.Port, hosts.SyncookiesSent, hosts.SyncookiesRecv);
+        if (hosts.SynQueueFullDrops > 0)
+            _log.Warning("TCP: request_sock_TCP: Possible SYN flooding on port {Port}. Dropping request. ({SynQueueFullDrops} SYNs dropped on a full SYN queue)",
+                _scenario.Hosts.Servers.Port, hosts.SynQueueFullDrops);
+        if (hosts.ListenOverflows > 0)
+            _log.Warning("TCP: {ListenOverflows} times the listen queue of a socket overflowed", hosts.ListenOverflows);
+
+        var supervision = report.Supervision;
+        for (int i = 0; i < supervision.FirstFailures.Count && i < MaxFailuresLogged; i++)
+            _log.Warning("Supervision: actor failed and was stopped: {Failure:l}", supervision.FirstFailures[i]);
+        if (supervision.Failures > Math.Min(supervision.FirstFailures.Count, MaxFailuresLogged))
+            _log.Warning("Supervision: {Failures} actor failures in all", supervision.Failures);
+
+        var o = report.Outcomes;
+        if (report.Interrupted)
+            _log.Warning("Run {Scenario:l} interrupted at t={VirtualSeconds} s", report.Scenario, report.VirtualSeconds);
+        if (!report.Invariants.Ok)
+        {
+            foreach (string violation in report.Invariants.Violations) _log.Error("Invariant violated: {Violation:l}", violation);
+        }
+        _log.Information("Run {Scenario:l} ended at t={VirtualSeconds} s: {Completed} completed, {Refused} refused, {TimedOut} timed out, {Reset} reset, {PortExhausted} port exhausted, {Aborted} aborted, {Crashed} crashed, {Open} open; {Events} events; digest {Digest:l}",
+            report.Scenario, report.VirtualSeconds, o.Completed, o.Refused, o.TimedOut, o.Reset, o.PortExhausted, o.Aborted, o.Crashed, o.Open, report.Events, report.Digest);
+    }
+
+    private void TimeWaitOverflow(TimeSpan now, long count, long total) =>
+        // Linux tcp_time_wait() (net/ipv4/tcp_minisocks.c) when inet_twsk_alloc() fails over tcp_max_tw_buckets.
+        _log.Warning("TCP: time wait bucket table overflow ({Count} at t={VirtualSeconds} s, {Total} in all)", count, Seconds(now), total);
+
+    private void PortExhausted(TimeSpan now, long count, long total) =>
+        _log.Warning("connect: Cannot assign requested address (EADDRNOTAVAIL): no free ephemeral port for {Count} connects at t={VirtualSeconds} s, {Total} in all",
+            count, Seconds(now), total);
+
+    private void Chaos(TimeSpan now)
+    {
+        for (int i = 0; i < _chaosStarted.Length; i++)
+        {
+            var e = _scenario.Chaos[i];
+            if (!_chaosStarted[i] && now >= e.At)
+            {
+                _chaosStarted[i] = true;
+                string window = e.For is { } f ? $"for {Seconds(f).ToString(CultureInfo.InvariantCulture)} s" : "until the end of the run";
+                _log.Information("Chaos: {Kind:l} started at t={AtSeconds} s, {Window:l}", e.Kind.ToString().ToLowerInvariant(), Seconds(e.At), window);
+            }
+            if (_chaosStarted[i] && !_chaosEnded[i] && e.End is { } end && now >= end)
+            {
+                _chaosEnded[i] = true;
+                _log.Information("Chaos: {Kind:l} ended at t={EndSeconds} s", e.Kind.ToString().ToLowerInvariant(), Seconds(end));
+            }
+        }
+    }
+
+    private static double Seconds(TimeSpan t) => Math.Round(t.TotalSeconds, 6);
+}

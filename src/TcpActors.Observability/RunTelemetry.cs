@@ -1,0 +1,165 @@
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using Serilog.Core;
+using TcpActors.Observability.Logging;
+using TcpActors.Observability.Metrics;
+using TcpActors.Observability.Prometheus;
+using TcpActors.Simulation.Reporting;
+using TcpActors.Simulation.Scenarios;
+using TcpActors.Simulation.Telemetry;
+
+namespace TcpActors.Observability;
+
+/// <summary>
+/// Everything a run exports while it goes: the <c>TcpActors</c> meter (<see cref="RunMetrics"/>)
+/// read by an OTLP exporter and by the Prometheus endpoint, and the Serilog log
+/// (<see cref="KernelMessages"/>). Give it to the run as its <see cref="IRunObserver"/>; it
+/// passes each snapshot on to <c>next</c> (the live view). Call <see cref="OnCompleted"/> with
+/// the report, then dispose: that exports the last values over OTLP, stops <c>/metrics</c> and
+/// closes the log.
+/// </summary>
+public sealed class RunTelemetry : IRunObserver, IDisposable
+{
+    private readonly IRunObserver? _next;
+    private readonly RunMetrics? _metrics;
+    /// <summary>The meter provider; built in the background when nothing waits for it (OTLP only).</summary>
+    private readonly Task<MeterProvider>? _provider;
+    private readonly Scenario _scenario;
+    private readonly string _shard;
+    private Logger? _logger;
+    private KernelMessages? _messages;
+    private bool _disposed;
+
+    private RunTelemetry(Scenario scenario, string shard, IRunObserver? next, RunMetrics? metrics, Task<MeterProvider>? provider, MetricsEndpoint? endpoint, Logger? logger, KernelMessages? messages)
+    {
+        _scenario = scenario;
+        _shard = shard;
+        _next = next;
+        _metrics = metrics;
+        _provider = provider;
+        Endpoint = endpoint;
+        _logger = logger;
+        _messages = messages;
+    }
+
+    /// <summary>The <c>/metrics</c> endpoint, when <see cref="TelemetryOptions.MetricsPort"/> was given.</summary>
+    public MetricsEndpoint? Endpoint { get; }
+
+    /// <summary>The run's metrics, when OTLP or <c>/metrics</c> is on.</summary>
+    public RunMetrics? Metrics => _metrics;
+
+    /// <summary>
+    /// Starts exporting for a run of <paramref name="scenario"/>: creates the meter and its readers,
+    /// binds <c>/metrics</c>, opens the log and logs the start.
+    /// </summary>
+    /// <exception cref="MetricsEndpointException">The metrics port cannot be bound; nothing is left running.</exception>
+    public static RunTelemetry Start(Scenario scenario, TelemetryOptions options, IRunObserver? next = null)
+    {
+        RunMetrics? metrics = null;
+        Task<MeterProvider>? provider = null;
+        MetricsEndpoint? endpoint = null;
+        Logger? logger = null;
+        try
+        {
+            if (options.Otlp is not null || options.MetricsPort is not null)
+            {
+                metrics = new RunMetrics(scenario.Name, options.Shard);
+                if (options.MetricsPort is { } port)
+                {
+                    var scrape = new PrometheusScrape();
+                    provider = Task.FromResult(BuildProvider(options.Otlp, options.OtlpExportInterval, scrape));
+                    endpoint = MetricsEndpoint.Start(port, scrape);
+                }
+                else
+                {
+                    // Loading and setting up the SDK and the OTLP exporter takes ~0.1 s (assembly
+                    // loading, JIT): do it while the run starts. Nothing is lost: the instruments
+                    // read the latest snapshot whenever the provider first collects.
+                    provider = Task.Run(() => BuildProvider(options.Otlp, options.OtlpExportInterval, scrape: null));
+                }
+            }
+            KernelMessages? messages = null;
+            if (options.LogFile is not null || options.PeopleLog)
+            {
+                logger = RunLog.Create(options.LogFile, options.People, options.PeopleLog ? Serilog.Events.LogEventLevel.Warning : null);
+                messages = new KernelMessages(logger, scenario, options.Shard);
+            }
+            return new RunTelemetry(scenario, options.Shard, next, metrics, provider, endpoint, logger, messages);
+        }
+        catch
+        {
+            endpoint?.Dispose();
+            provider?.GetAwaiter().GetResult().Dispose();
+            metrics?.Dispose();
+            logger?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens the log now, when <see cref="Start"/> was given neither a log file nor people's log:
+    /// a caller that must know the metrics port is free before it creates the run directory
+    /// starts the metrics first and the log once the directory exists. Call before the run.
+    /// </summary>
+    public void StartLog(string? logFile, TextWriter? people, bool peopleLog = true)
+    {
+        if (_logger is not null) throw new InvalidOperationException("the log is already open");
+        _logger = RunLog.Create(logFile, people, peopleLog ? Serilog.Events.LogEventLevel.Warning : null);
+        _messages = new KernelMessages(_logger, _scenario, _shard);
+    }
+
+    private static MeterProvider BuildProvider(OtlpTarget? otlp, TimeSpan? exportInterval, PrometheusScrape? scrape)
+    {
+        var builder = Sdk.CreateMeterProviderBuilder()
+            .AddMeter(TcpActorsMetrics.MeterName)
+            // Later detectors win a merge, so OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES override the default name.
+            .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService("tcpactors").AddEnvironmentVariableDetector());
+        if (otlp is not null)
+        {
+            builder.AddOtlpExporter((exporter, reader) =>
+            {
+                exporter.Endpoint = otlp.Endpoint;
+                exporter.Protocol = otlp.Protocol;
+                if (exportInterval is { } every)
+                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)every.TotalMilliseconds;
+                else if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_METRIC_EXPORT_INTERVAL")))
+                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 1000;
+                reader.TemporalityPreference = MetricReaderTemporalityPreference.Cumulative;
+            });
+        }
+        if (scrape is not null) builder.AddReader(scrape.Reader);
+        return builder.Build();
+    }
+
+    /// <summary>Publishes the sample to the instruments and the log, then to the next observer.</summary>
+    public void OnSample(LiveSnapshot snapshot)
+    {
+        _metrics?.OnSample(snapshot);
+        _messages?.OnSample(snapshot);
+        _next?.OnSample(snapshot);
+    }
+
+    /// <summary>The run ended: records the duration histograms and logs the end.</summary>
+    public void OnCompleted(RunReport report)
+    {
+        // The histograms are synchronous instruments: a value recorded before the provider
+        // listens is lost, so the provider built in the background must be there first.
+        _provider?.Wait();
+        _metrics?.RecordDurations(report);
+        _messages?.OnCompleted(report);
+    }
+
+    /// <summary>Exports the last values (OTLP), stops <c>/metrics</c>, closes the log.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        // The endpoint first: a scrape must not find the provider gone. The provider's shutdown
+        // makes the OTLP reader export once more, so the meter must still be alive then.
+        Endpoint?.Dispose();
+        _provider?.GetAwaiter().GetResult().Dispose();
+        _metrics?.Dispose();
+        _logger?.Dispose();
+    }
+}

@@ -1,0 +1,38 @@
+using TcpActors.Observability.Metrics;
+
+namespace TcpActors.Observability;
+
+/// <summary>What a run exports besides its run directory (<c>tcpactors run</c> options).</summary>
+public sealed record TelemetryOptions
+{
+    /// <summary>The <c>shard</c> attribute: the <c>--shard</c> index, <c>0</c> for a one-shard run, <c>all</c> for shards summed in one process.</summary>
+    public string Shard { get; init; } = "0";
+
+    /// <summary>Send metrics over OTLP (<c>--otlp URL</c>); null sends none.</summary>
+    public OtlpTarget? Otlp { get; init; }
+
+    /// <summary>
+    /// Serve <c>/metrics</c> on 127.0.0.1 at this port while the run goes (<c>--metrics-port N</c>;
+    /// 0 picks a free port); null serves nothing.
+    /// </summary>
+    public int? MetricsPort { get; init; }
+
+    /// <summary>
+    /// How often OTLP exports; default 1 s of wall time (a run in virtual time is short), unless
+    /// <c>OTEL_METRIC_EXPORT_INTERVAL</c> says otherwise.
+    /// </summary>
+    public TimeSpan? OtlpExportInterval { get; init; }
+
+    /// <summary>Write the compact JSON log here (<c>log.json</c> in the run directory); null writes none.</summary>
+    public string? LogFile { get; init; }
+
+    /// <summary>Where warnings for people go: a writer, or null for standard error.</summary>
+    public TextWriter? People { get; init; }
+
+    /// <summary>True to write warnings for people at all.</summary>
+    public bool PeopleLog { get; init; } = true;
+
+    /// <summary>The shard attribute for a run of <paramref name="shards"/> shards, or of shard <paramref name="index"/> only.</summary>
+    public static string ShardAttributeFor(int? index, int shards) =>
+        index is { } i ? i.ToString(System.Globalization.CultureInfo.InvariantCulture) : shards == 1 ? "0" : "all";
+}

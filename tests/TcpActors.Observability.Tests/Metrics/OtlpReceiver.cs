@@ -1,0 +1,84 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace TcpActors.Observability.Tests.Metrics;
+
+/// <summary>
+/// An OTLP metrics receiver in the test process: Kestrel on a free loopback port. Over HTTP/1.1,
+/// OTLP/HTTP: POST <c>/v1/metrics</c> with <c>application/x-protobuf</c> bodies. Over HTTP/2
+/// without TLS, OTLP/gRPC: the unary call <c>MetricsService/Export</c>, whose body is one
+/// length-prefixed message (gRPC over HTTP/2, "Length-Prefixed-Message"). Each request's
+/// protobuf message is kept.
+/// </summary>
+internal sealed class OtlpReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly List<byte[]> _bodies = [];
+
+    private OtlpReceiver(WebApplication app, int port)
+    {
+        _app = app;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>The URL to give <c>--otlp</c>.</summary>
+    public string MetricsUrl => $"http://127.0.0.1:{Port}/v1/metrics";
+
+    /// <summary>The URL to give <c>--otlp</c> for gRPC.</summary>
+    public string GrpcUrl => $"http://127.0.0.1:{Port}";
+
+    /// <summary>The request bodies received so far, in order.</summary>
+    public IReadOnlyList<byte[]> Bodies
+    {
+        get
+        {
+            lock (_bodies) return [.. _bodies];
+        }
+    }
+
+    public static async Task<OtlpReceiver> StartAsync(bool grpc = false)
+    {
+        int port = TestRuns.FreePort();
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(o => o.Listen(IPAddress.Loopback, port, l => l.Protocols = grpc ? HttpProtocols.Http2 : HttpProtocols.Http1));
+        builder.Services.AddRoutingCore();
+        var app = builder.Build();
+        OtlpReceiver? receiver = null;
+        app.UseRouting();
+        app.MapPost("/v1/metrics", async (HttpContext context) =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            lock (receiver!._bodies) receiver._bodies.Add(body.ToArray());
+            // An empty ExportMetricsServiceResponse: full success (OTLP specification, "Full Success").
+            context.Response.ContentType = "application/x-protobuf";
+        });
+        app.MapPost("/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", async (HttpContext context) =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            byte[] frame = body.ToArray();
+            // 1 byte compressed flag (0), 4 bytes big-endian length, the message.
+            int length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(1, 4));
+            lock (receiver!._bodies) receiver._bodies.Add(frame.AsSpan(5, length).ToArray());
+            context.Response.ContentType = "application/grpc";
+            await context.Response.Body.WriteAsync(new byte[5]); // an empty ExportMetricsServiceResponse
+            context.Response.AppendTrailer("grpc-status", "0");
+        });
+        receiver = new OtlpReceiver(app, port);
+        await app.StartAsync();
+        return receiver;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
