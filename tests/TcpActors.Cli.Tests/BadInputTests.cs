@@ -51,6 +51,22 @@ public class BadInputTests
         Assert.True(dir.IsEmpty, "a usage error must not create any file or directory");
     }
 
+    [Fact]
+    public void A_metrics_port_already_in_use_exits_2_with_a_clear_message_and_writes_nothing()
+    {
+        using var dir = new WorkDirectory();
+        // Hold a loopback port so that the run cannot serve /metrics on it.
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        int port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+
+        var outcome = TcpActorsProcess.Run(dir.Path, "run", "--couples", "10", "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(outcome.ExitCode == 2, outcome.ToString());
+        Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), outcome.Stderr, StringComparison.Ordinal);
+        Assert.True(dir.IsEmpty, "a port in use must not leave a run directory behind");
+    }
+
     [Theory]
     [MemberData(nameof(MalformedCorpus.Cases), MemberType = typeof(MalformedCorpus))]
     public void Running_a_malformed_scenario_exits_2_names_file_line_column_and_creates_no_run_directory(string file, int line, int column, string message)
