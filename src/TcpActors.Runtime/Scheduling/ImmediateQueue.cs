@@ -10,7 +10,12 @@ namespace TcpActors.Runtime.Scheduling;
 /// </summary>
 internal sealed class ImmediateQueue<TEntry> where TEntry : struct, IScheduled
 {
-    private TEntry[] _keys = new TEntry[16];
+    private const int InitialCapacity = 16;
+
+    /// <summary>Capacity beyond which a drained ring is shrunk back to <see cref="InitialCapacity"/>.</summary>
+    private const int ShrinkAbove = 4096;
+
+    private TEntry[] _keys = new TEntry[InitialCapacity];
     private int _head;
     private int _count;
 
@@ -37,6 +42,13 @@ internal sealed class ImmediateQueue<TEntry> where TEntry : struct, IScheduled
         if (RuntimeHelpers.IsReferenceOrContainsReferences<TEntry>()) _keys[_head] = default;
         _head = (_head + 1) & (_keys.Length - 1);
         _count--;
+        // A burst of same-instant sends (every client's FIN at a storm's close) grows the ring to
+        // the burst's size; once drained, it goes back to its initial size instead of staying.
+        if (_count == 0 && _keys.Length > ShrinkAbove)
+        {
+            _keys = new TEntry[InitialCapacity];
+            _head = 0;
+        }
         return key;
     }
 
