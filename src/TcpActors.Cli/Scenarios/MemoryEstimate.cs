@@ -1,0 +1,52 @@
+using System.Globalization;
+using TcpActors.Simulation.Scenarios;
+
+namespace TcpActors.Cli.Scenarios;
+
+/// <summary>
+/// The memory a run will need at its peak, estimated before it starts, so that a run the machine
+/// cannot hold is refused with a clear message (exit 2) instead of being killed by the kernel's
+/// OOM killer half way through — with nothing written.
+/// </summary>
+/// <remarks>
+/// The figures are measured peaks (docs/performance.md, "Memory: one machine, one million
+/// couples"): peak resident set size divided by couples at the peak of the teardown storm, when
+/// both endpoints of every couple are alive and the close burst's arrays are allocated, rounded up.
+/// A shard holds its share of the couples; the fixed part is the runtime, JIT and the tables every
+/// shard has.
+/// </remarks>
+internal static class MemoryEstimate
+{
+    /// <summary>Peak bytes per couple (client and server endpoint, actors, tables, queues, GC slack):
+    /// measured 1,500–1,850 at 1M couples on one shard.</summary>
+    public const long BytesPerCouple = 2_000;
+
+    /// <summary>Process start, JIT, the scenario and per-shard tables (measured ≈ 60–100 MB at 1,000 couples).</summary>
+    public const long FixedBytes = 128L * 1024 * 1024;
+
+    /// <summary>Estimated peak bytes of running <paramref name="couplesHere"/> couples in this process.</summary>
+    public static long PeakBytes(long couplesHere) => FixedBytes + couplesHere * BytesPerCouple;
+
+    /// <summary>The couples this process simulates: all of them, or one shard's share with <c>--shard i/N</c>.</summary>
+    public static long CouplesHere(Scenario scenario, bool oneShardOnly) =>
+        oneShardOnly ? (scenario.Workload.Couples + scenario.Run.Shards - 1) / scenario.Run.Shards : scenario.Workload.Couples;
+
+    /// <summary>
+    /// Why the run must be refused, or null when it fits in <paramref name="availableBytes"/> (by
+    /// default what the GC sees: physical memory or the container's limit).
+    /// </summary>
+    public static string? Refusal(Scenario scenario, bool oneShardOnly, long? availableBytes = null)
+    {
+        long available = availableBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        long couples = CouplesHere(scenario, oneShardOnly);
+        long needed = PeakBytes(couples);
+        if (needed <= available) return null;
+        long fitting = Math.Max(0, (available - FixedBytes) / BytesPerCouple);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{scenario.Name} with {couples:N0} couples needs about {Gib(needed)} of memory " +
+            $"({BytesPerCouple:N0} bytes per couple + {Gib(FixedBytes)}), but this machine has {Gib(available)}; " +
+            $"run at most about {fitting:N0} couples here, or split the run with --shard i/N over several machines");
+    }
+
+    private static string Gib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024 * 1024):0.0} GiB");
+}
