@@ -52,8 +52,10 @@ internal static class SideBySideBenchmark
             }
         }
 
-        Console.Error.WriteLine("side-by-side: warm-up (1,000 couples each)");
-        SimulationRunner.Run(StormBenchmark.Scenario(1_000, shards, Math.Max(4, shards), "0")!, new SimulationOptions { Threads = threads });
+        // Warm-up large enough for tiered JIT to reach its final code: otherwise the smallest sizes
+        // measure the JIT rather than the storm.
+        Console.Error.WriteLine("side-by-side: warm-up (20,000 couples on the simulator, 1,000 on the baseline)");
+        SimulationRunner.Run(StormBenchmark.Scenario(20_000, shards, Math.Max(4, shards), "0")!, new SimulationOptions { Threads = threads });
         TaskPerEndpointStorm.Run(1_000, baselineLimit);
 
         var rows = new List<Row>();
@@ -84,14 +86,15 @@ internal static class SideBySideBenchmark
         foreach (Row r in rows)
         {
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Contender,-10} {r.Couples,8:N0} {r.WallSeconds,8:F2} {r.CouplesPerSecond,11:N0} {r.EventsPerSecond,11:N0} {r.CpuMicrosecondsPerCouple,14:N1} {r.AllocatedBytesPerCouple,15:N0} {r.PeakHeapMb,13:N1} {r.PeakHeapBytesPerCouple,14:N0}  {r.Completed:N0}{(r.Finished ? "" : " (unfinished)")}"));
+                $"{r.Contender,-10} {r.Couples,8:N0} {r.WallSeconds,8:F2} {r.CouplesPerSecond,11:N0} {r.EventsPerSecond,11:N0} {r.CpuMicrosecondsPerCouple,14:N1} {r.AllocatedBytesPerCouple,15:N0} {r.PeakHeapMb,13:N1} {r.PeakHeapBytesPerCouple,14:N0}  {r.Completed:N0}{Verdict(r)}"));
         }
         var ratios = new List<Dictionary<string, object>>();
         foreach (Row sim in rows)
         {
             if (sim.Contender != "simulator") continue;
             Row? baseline = rows.Find(r => r.Contender == "baseline" && r.Couples == sim.Couples);
-            if (baseline is null || !baseline.Finished) continue;
+            // A ratio against a baseline that did not do the same work would flatter nobody.
+            if (baseline is null || !baseline.Finished || baseline.Completed != baseline.Couples) continue;
             double speedup = baseline.WallSeconds / sim.WallSeconds;
             double cpuRatio = baseline.CpuSeconds / sim.CpuSeconds;
             double memoryRatio = baseline.PeakHeapMb / sim.PeakHeapMb;
@@ -135,6 +138,11 @@ internal static class SideBySideBenchmark
         Console.WriteLine(JsonSerializer.Serialize(json));
         return ok ? 0 : 1;
     }
+
+    private static string Verdict(Row r) =>
+        !r.Finished ? $" (not done within the limit)"
+        : r.Completed < r.Couples ? $" (fell behind its clock: {100.0 * r.Completed / r.Couples:F0} % completed, the rest timed out or were reset)"
+        : "";
 
     /// <summary>Runs one contender at one size: wall and CPU time, allocated bytes, and the managed
     /// heap's peak above its level before the run, sampled every 10 ms by a watcher thread.</summary>
