@@ -22,9 +22,9 @@ public class MemoryEstimateTests
     }
 
     [Fact]
-    public void A_million_couples_fit_in_a_machine_with_4_GiB()
+    public void A_million_couples_fit_in_a_machine_with_2_GiB()
     {
-        Assert.Null(MemoryEstimate.Refusal(Storm(1_000_000), oneShardOnly: false, availableBytes: 4 * s_gib));
+        Assert.Null(MemoryEstimate.Refusal(Storm(1_000_000), oneShardOnly: false, availableBytes: 2 * s_gib));
     }
 
     [Fact]
@@ -33,9 +33,9 @@ public class MemoryEstimateTests
         string? refusal = MemoryEstimate.Refusal(Storm(1_000_000), oneShardOnly: false, availableBytes: s_gib);
 
         Assert.NotNull(refusal);
-        Assert.Contains("1,000,000 couples needs about 2.0 GiB", refusal, StringComparison.Ordinal);
+        Assert.Contains("1,000,000 couples needs about 1.3 GiB", refusal, StringComparison.Ordinal);
         Assert.Contains("this machine has 1.0 GiB", refusal, StringComparison.Ordinal);
-        Assert.Contains("at most about 469,762 couples", refusal, StringComparison.Ordinal);
+        Assert.Contains("at most about 751,619 couples", refusal, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public class MemoryEstimateTests
     [Fact]
     public void A_hundred_million_couples_are_refused_with_exit_2_before_anything_is_written()
     {
-        // 100,000,000 couples × 2,000 B ≈ 186 GiB: far more than any machine this runs on has.
+        // 100,000,000 couples × 1,250 B ≈ 117 GiB: far more than any machine this runs on has.
         Assert.True(MemoryEstimate.PeakBytes(100_000_000) > GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
             "this machine is large enough to hold the run, so the refusal cannot be checked here");
         using var dir = new WorkDirectory();
@@ -66,7 +66,7 @@ public class MemoryEstimateTests
         var outcome = TcpActorsProcess.Run(dir.Path, ["run", "teardown-storm", "--couples", "100000000", "--quiet"]);
 
         Assert.True(outcome.ExitCode == 2, outcome.ToString());
-        Assert.Contains("teardown-storm with 100,000,000 couples needs about 186.4 GiB of memory", outcome.Stderr, StringComparison.Ordinal);
+        Assert.Contains("teardown-storm with 100,000,000 couples needs about 116.5 GiB of memory", outcome.Stderr, StringComparison.Ordinal);
         Assert.Contains("but this machine has", outcome.Stderr, StringComparison.Ordinal);
         Assert.True(dir.IsEmpty, "a refused run must not create any file or directory");
     }

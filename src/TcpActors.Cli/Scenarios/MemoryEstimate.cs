@@ -17,9 +17,12 @@ namespace TcpActors.Cli.Scenarios;
 /// </remarks>
 internal static class MemoryEstimate
 {
-    /// <summary>Peak bytes per couple (client and server endpoint, actors, tables, queues, GC slack):
-    /// measured 1,500–1,850 at 1M couples on one shard.</summary>
-    public const long BytesPerCouple = 2_000;
+    /// <summary>Bytes per couple the run needs at its peak (client and server endpoint, actors,
+    /// tables, the close burst's queues): the 1M-couple storm completes under a GC heap hard limit
+    /// of 1.25 GiB, ≈ 1,200 B per couple after the fixed part. Without a limit the GC lets the heap
+    /// grow further (≈ 1,650 B per couple of RSS) because it can; under memory pressure it
+    /// collects harder instead.</summary>
+    public const long BytesPerCouple = 1_250;
 
     /// <summary>Process start, JIT, the scenario and per-shard tables (measured ≈ 60–100 MB at 1,000 couples).</summary>
     public const long FixedBytes = 128L * 1024 * 1024;
