@@ -51,5 +51,12 @@ internal static class MemoryEstimate
             $"run at most about {fitting:N0} couples here, or split the run with --shard i/N over several machines");
     }
 
+    /// <summary>Tells the user why the run is refused; returns the exit code (2: bad input).</summary>
+    public static int Refuse(TextWriter error, string reason)
+    {
+        error.WriteLine($"tcpactors: {reason}");
+        return ExitCode.BadInput;
+    }
+
     private static string Gib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024 * 1024):0.0} GiB");
 }
