@@ -5,6 +5,7 @@ using TcpActors.Bench;
 var benchmarks = new SortedDictionary<string, Func<string[], int>>(StringComparer.Ordinal)
 {
     ["runtime"] = RuntimeBenchmark.Run,
+    ["side-by-side"] = SideBySideBenchmark.Run,
     ["storm"] = StormBenchmark.Run,
 };
 

@@ -39,27 +39,7 @@ internal static class StormBenchmark
         }
         if (clients < 0) clients = Math.Max(Math.Max(4, shards), couples / 10_000);
 
-        string yaml = $"""
-            name: storm
-            seed: 42
-            profile: linux
-            hosts:
-              clients: {"{"} count: {clients} {"}"}
-              servers: {"{"} count: 1, port: 80 {"}"}
-            network: {"{"} delay: 10ms, loss: {loss} {"}"}
-            workload:
-              couples: {couples}
-              open: {"{"} at: 0s, over: 1s {"}"}
-              exchange: {"{"} request: 100B, response: 1KB {"}"}
-              close: {"{"} at: 5s, by: client {"}"}
-            run: {"{"} duration: 70s, sample_every: 1s, shards: {shards} {"}"}
-            """;
-        var loaded = ScenarioLoader.LoadText(yaml, "storm.yaml");
-        if (loaded.Scenario is not { } scenario)
-        {
-            foreach (var error in loaded.Errors) Console.Error.WriteLine(error);
-            return 2;
-        }
+        if (Scenario(couples, shards, clients, loss) is not { } scenario) return 2;
 
         Console.Error.WriteLine("storm: warm-up (1,000 couples)");
         SimulationRunner.Run(scenario with { Workload = scenario.Workload with { Couples = 1_000 } }, new SimulationOptions { Threads = threads });
@@ -109,6 +89,29 @@ internal static class StormBenchmark
         return report.Invariants.Ok && report.Outcomes.Completed == couples ? 0 : 1;
     }
 
+    /// <summary>The storm scenario: <paramref name="couples"/> couples on <paramref name="shards"/> shards; null (errors on stderr) if it does not load.</summary>
+    public static Scenario? Scenario(int couples, int shards, int clients, string loss)
+    {
+        string yaml = $"""
+            name: storm
+            seed: 42
+            profile: linux
+            hosts:
+              clients: {"{"} count: {clients} {"}"}
+              servers: {"{"} count: 1, port: 80 {"}"}
+            network: {"{"} delay: 10ms, loss: {loss} {"}"}
+            workload:
+              couples: {couples}
+              open: {"{"} at: 0s, over: 1s {"}"}
+              exchange: {"{"} request: 100B, response: 1KB {"}"}
+              close: {"{"} at: 5s, by: client {"}"}
+            run: {"{"} duration: 70s, sample_every: 1s, shards: {shards} {"}"}
+            """;
+        var loaded = ScenarioLoader.LoadText(yaml, "storm.yaml");
+        foreach (var error in loaded.Errors) Console.Error.WriteLine(error);
+        return loaded.Scenario;
+    }
+
     /// <summary>Reads the managed heap size at every sample (once per virtual second): cheap, and it
     /// catches the plateau where every couple is alive or in TIME_WAIT.</summary>
     private sealed class HeapWatcher : TcpActors.Simulation.Telemetry.IRunObserver
@@ -125,7 +128,7 @@ internal static class StormBenchmark
         }
     }
 
-    private static double LoadAverage()
+    internal static double LoadAverage()
     {
         try
         {

@@ -64,6 +64,9 @@ internal static class RunCommand
             return ExitCode.BadInput;
         }
 
+        // Refused before anything is written: a run the machine cannot hold would be OOM-killed.
+        if (MemoryEstimate.Refusal(scenario, oneShardOnly: shard is not null) is { } tooBig)
+            return MemoryEstimate.Refuse(error, tooBig);
         int shardsHere = shard is null ? scenario.Run.Shards : 1;
         int threads = parse.GetValue(options.Threads) ?? Math.Max(1, Math.Min(shardsHere, Environment.ProcessorCount));
 

@@ -11,7 +11,12 @@ namespace TcpActors.Runtime.Scheduling;
 /// </summary>
 internal sealed class EventHeap<TEntry> where TEntry : struct, IScheduled
 {
-    private TEntry[] _keys = new TEntry[64];
+    private const int InitialCapacity = 64;
+
+    /// <summary>Capacity beyond which an emptied heap is shrunk back to <see cref="InitialCapacity"/>.</summary>
+    private const int ShrinkAbove = 4096;
+
+    private TEntry[] _keys = new TEntry[InitialCapacity];
     private int _count;
 
     /// <summary>Number of keys held (stale timer entries included).</summary>
@@ -45,6 +50,9 @@ internal sealed class EventHeap<TEntry> where TEntry : struct, IScheduled
         if (n > 0) SiftDown(ref root, 0, Unsafe.Add(ref root, n), n);
         // Do not let the vacated cell keep actors or messages alive.
         if (RuntimeHelpers.IsReferenceOrContainsReferences<TEntry>()) Unsafe.Add(ref root, n) = default;
+        // A heap that held a burst (a million close commands, a million TIME_WAIT timers) gives
+        // its array back once the burst is over rather than keeping it for the rest of the run.
+        if (n == 0 && _keys.Length > ShrinkAbove) _keys = new TEntry[InitialCapacity];
         return min;
     }
 

@@ -403,6 +403,10 @@ internal sealed class MessageQueue<T> : MessageQueue
         if (_buckets is not null) _buckets[_currentBucket & WheelMask] = _current;
     }
 
+    /// <summary>Largest bucket array kept for reuse: a bucket of a steady workload holds a few
+    /// dozen entries, so this recycles every ordinary bucket and lets burst arrays go.</summary>
+    private const int SpareMaxLength = 1024;
+
     private Entry[] Rent() => _spare.Count > 0 ? _spare.Pop() : new Entry[16];
 
     /// <summary>Makes the next non-empty bucket current; false when only the FIFO may hold entries.</summary>
@@ -525,8 +529,12 @@ internal sealed class MessageQueue<T> : MessageQueue
         {
             Debug.Assert(ReferenceEquals(_buckets[_currentBucket & WheelMask], _current));
             _buckets[_currentBucket & WheelMask] = null;
-            _spare.Push(_current);
+            // A burst (every FIN of a storm in one bucket) grows an array to hundreds of
+            // thousands of entries; kept as a spare, it would stay for the rest of the run
+            // (≈ 65 MB at 100k couples). Only arrays of ordinary buckets are recycled.
+            if (_current.Length <= SpareMaxLength) _spare.Push(_current);
             _current = [];
+            if (_run.Length > SpareMaxLength) _run = [];
         }
     }
 
