@@ -13,7 +13,7 @@ public class BadInputTests
         { ["run", "--shard", "3/2"], "--shard 3/2: shards are numbered from 0 to 1, so 3 is not one of them" },
         { ["run", "--shard", "1"], "--shard must be INDEX/COUNT with whole numbers, such as 0/4; got '1'" },
         { ["run", "--shards", "2", "--shard", "0/3"], "--shards 2 and --shard 0/3 disagree on the shard count" },
-        { ["run", "--shards", "20"], "run.shards (20) exceeds the client hosts (10)" },
+        { ["run", "--shards", "50"], "run.shards (50) exceeds the client hosts (40)" },
         { ["run", "--shards", "0"], "--shards must be a whole number from 1 to 4096; got '0'" },
         { ["run", "--threads", "0"], "--threads must be a whole number from 1 to 1024; got '0'" },
         { ["run", "--loss", "1.5"], "--loss must be a probability from 0 to 1 (or 0% to 100%); got '1.5'" },

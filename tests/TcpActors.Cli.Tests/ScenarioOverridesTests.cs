@@ -80,10 +80,10 @@ public class ScenarioOverridesTests
     [Fact]
     public void More_shards_than_client_hosts_is_refused_with_the_loaders_reason()
     {
-        var (scenario, problems) = new ScenarioOverrides { Shards = 20 }.ApplyTo(TeardownStorm);
+        var (scenario, problems) = new ScenarioOverrides { Shards = 50 }.ApplyTo(TeardownStorm);
 
         Assert.Null(scenario);
-        Assert.Contains(problems, p => p.Contains("run.shards (20) exceeds the client hosts (10)", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("run.shards (50) exceeds the client hosts (40)", StringComparison.Ordinal));
     }
 
     [Fact]
