@@ -54,6 +54,28 @@ public sealed class DockerfileTests
     }
 
     [Fact]
+    public void The_restore_layer_copies_every_project_the_cli_references_because_publish_runs_with_no_restore()
+    {
+        var closure = new SortedSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(["src/TcpActors.Cli/TcpActors.Cli.csproj"]);
+        while (pending.TryPop(out string? project))
+        {
+            if (!closure.Add(project)) continue;
+            string folder = Path.GetDirectoryName(project)!;
+            foreach (System.Text.RegularExpressions.Match reference in System.Text.RegularExpressions.Regex.Matches(
+                RepositoryFiles.Read(project), "<ProjectReference Include=\"([^\"]+)\""))
+            {
+                string full = Path.GetFullPath(Path.Combine(RepositoryFiles.PathOf(folder), reference.Groups[1].Value.Replace('\\', '/')));
+                pending.Push(Path.GetRelativePath(RepositoryFiles.Root, full).Replace('\\', '/'));
+            }
+        }
+
+        Assert.Equal(5, closure.Count);
+        foreach (string project in closure)
+            Assert.Contains($"COPY {project} {Path.GetDirectoryName(project)!.Replace('\\', '/')}/", s_lines);
+    }
+
+    [Fact]
     public void The_build_context_leaves_out_build_output_and_node_modules()
     {
         string ignore = RepositoryFiles.Read("deploy/docker/Dockerfile.dockerignore");
