@@ -81,6 +81,8 @@ public sealed class KubernetesManifestTests
         var args = YamlFile.Strs(container, "args");
         Assert.Equal("run", args[0]);
         Assert.Equal($"$(JOB_COMPLETION_INDEX)/{completions}", args[args.IndexOf("--shard") + 1]);
+        var index = Assert.Single(YamlFile.Seq(container, "env"), e => YamlFile.Str(e, "name") == "JOB_COMPLETION_INDEX");
+        Assert.Equal("metadata.annotations['batch.kubernetes.io/job-completion-index']", YamlFile.Str(index, "valueFrom.fieldRef.fieldPath"));
         Assert.Equal("tcpactors", YamlFile.Str(job, "metadata.namespace"));
     }
 
