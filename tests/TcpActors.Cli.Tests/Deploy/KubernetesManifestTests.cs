@@ -94,6 +94,9 @@ public sealed class KubernetesManifestTests
         var (host, port) = ComposeStack.HostAndPort(args[args.IndexOf("--otlp") + 1]);
 
         var service = Object("Service", host);
+        // The init container waits for that very address before the shard starts.
+        var wait = Assert.Single(YamlFile.Seq(Object("Job", "tcpactors-shards"), "spec.template.spec.initContainers"));
+        Assert.Contains($"/dev/tcp/{host}/{port}", YamlFile.Strs(wait, "command")[^1]);
         Assert.Contains(YamlFile.Seq(service, "spec.ports"), p => YamlFile.Str(p, "port") == port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Prometheus and Grafana find their peers by the same Service names as in docker-compose.
         Assert.Contains(YamlFile.Seq(service, "spec.ports"), p => YamlFile.Str(p, "port") == "8889");
