@@ -187,6 +187,7 @@ internal static class RunCommand
             pcap?.Complete();
             dashboard?.OnCompleted(report);
             telemetry.OnCompleted(report);
+            dashboard?.FreezeMetrics();
             // Exports the last values over OTLP and closes log.json before the directory moves into place.
             telemetry.Dispose();
             RunDirectory.Write(report, directory.StagingPath);

@@ -51,7 +51,7 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
     private readonly IRunObserver? _next;
     private readonly Scenario _scenario;
     private readonly CancellationTokenSource _stopping = new();
-    private string _lastMetrics = "";
+    private volatile string? _frozenMetrics;
     private int _disposed;
 
     private DashboardServer(WebApplication app, DashboardFeed feed, Scenario scenario, LiveControl? control, PrometheusScrape? scrape, DashboardToken token, IRunObserver? next)
@@ -218,14 +218,22 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
         await Json(context, status, result?.ToJsonString() ?? "null");
     }
 
+    /// <summary>
+    /// Takes the final scrape (call after the run's histograms are recorded, before the meter
+    /// provider is disposed) and serves it from now on: the dashboard outlives the run's meter.
+    /// </summary>
+    public void FreezeMetrics()
+    {
+        if (_scrape is null) return;
+        _frozenMetrics = _scrape.Collect();
+    }
+
     private async Task Metrics(HttpContext context)
     {
         if (_scrape is null) { await Error(context, 404, "no metrics in this dashboard"); return; }
-        // After the run the meter provider is gone and a scrape is empty: keep serving the last values.
-        string text = _scrape.Collect();
-        if (text.Length > 0) _lastMetrics = text;
+        string text = _frozenMetrics ?? _scrape.Collect();
         context.Response.ContentType = PrometheusScrape.ContentType;
-        await context.Response.WriteAsync(_lastMetrics, context.RequestAborted);
+        await context.Response.WriteAsync(text, context.RequestAborted);
     }
 
     private async Task Events(HttpContext context)
