@@ -35,6 +35,11 @@ internal sealed class DashboardFeed
         _timeScale = timeScale;
     }
 
+    public int Subscribers
+    {
+        get { lock (_gate) return _subscribers.Count; }
+    }
+
     public LiveSnapshot? Latest
     {
         get { lock (_gate) return _latest; }

@@ -71,6 +71,9 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
     /// <summary>The port it listens on (the one asked for, or the one the system gave for 0).</summary>
     public int Port => Url.Port;
 
+    /// <summary>How many browsers follow the event stream now.</summary>
+    public int Subscribers => _feed.Subscribers;
+
     /// <summary>
     /// Starts serving the dashboard of a run of <paramref name="scenario"/>. Chaos posted to the
     /// API goes to <paramref name="control"/> (null: the API refuses changes); <c>/metrics</c>
