@@ -80,6 +80,19 @@ public sealed class ControlApiTests
         Assert.Equal(2, report.LiveChanges.Count);
     }
 
+    [Fact]
+    public async Task Crashing_server_0_live_loses_its_endpoints_and_removing_the_crash_restarts_it()
+    {
+        await using var run = new DashboardRun(SmallStorm.Scenario(), HoldAt);
+        var crash = await Json(await run.Client.PostAsync("/api/chaos", Body("""{"kind":"crash","host":0}""")));
+
+        Assert.Equal(HttpStatusCode.OK, (await run.Client.DeleteAsync($"/api/chaos/{crash.GetProperty("id").GetInt32()}")).StatusCode);
+
+        var report = run.Finish();
+        Assert.Equal(1, report.Hosts.Crashes);
+        Assert.Equal(SmallStorm.Couples, report.Hosts.ConnectionsLostInCrashes);
+    }
+
     public static TheoryData<string, string, string?> BadRequests => new()
     {
         { "POST", "/api/chaos", "not json" },
