@@ -156,6 +156,63 @@ internal sealed class RunOptions
         CustomParser = r => ParseWhole(r, "--metrics-port", 0, 65535),
     };
 
+    public Option<bool> RealTime { get; } = new("--realtime")
+    {
+        Description = "Pace the run to the wall clock (times --time-scale); the result is the same as in virtual time",
+    };
+
+    public Option<double?> TimeScale { get; } = new("--time-scale")
+    {
+        Description = "Virtual seconds per wall second when paced (implies --realtime); default 1",
+        HelpName = "X",
+        CustomParser = r =>
+        {
+            string text = r.Tokens[0].Value;
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0 && value <= 1e9 && double.IsFinite(value))
+                return value;
+            r.AddError($"--time-scale must be a number above 0 (virtual seconds per wall second), such as 10 or 0.5; got '{text}'");
+            return null;
+        },
+    };
+
+    public Option<bool> Dashboard { get; } = new("--dashboard")
+    {
+        Description = $"Serve the live web dashboard and chaos control API at http://127.0.0.1:{Observability.Dashboard.DashboardOptions.DefaultPort}/ " +
+            "(and /metrics); the run is paced in real time (--time-scale) and the dashboard stays up after the end until Ctrl+C",
+    };
+
+    public Option<int?> Port { get; } = new("--port")
+    {
+        Description = $"The dashboard's port (with --dashboard; default {Observability.Dashboard.DashboardOptions.DefaultPort}, 0 picks a free one)",
+        HelpName = "N",
+        CustomParser = r => ParseWhole(r, "--port", 0, 65535),
+    };
+
+    public Option<System.Net.IPAddress?> DashboardHost { get; } = new("--dashboard-host")
+    {
+        Description = "The address the dashboard binds (default 127.0.0.1); anything but loopback needs --dashboard-token",
+        HelpName = "ADDRESS",
+        CustomParser = r =>
+        {
+            string text = r.Tokens[0].Value;
+            if (System.Net.IPAddress.TryParse(text, out var address)) return address;
+            r.AddError($"--dashboard-host must be an IP address such as 127.0.0.1 or 0.0.0.0; got '{text}'");
+            return null;
+        },
+    };
+
+    public Option<string?> DashboardToken { get; } = new("--dashboard-token")
+    {
+        Description = "A secret every dashboard API call must carry (Authorization: Bearer TOKEN or ?token=TOKEN); open the page as /?token=TOKEN",
+        HelpName = "TOKEN",
+    };
+
+    public Option<string?> LiveChanges { get; } = new("--live-changes")
+    {
+        Description = "Replay the live chaos changes recorded in a run's report.json (or run directory) at their virtual times: same digest",
+        HelpName = "REPORT",
+    };
+
     public Option<bool> Quiet { get; } = new("--quiet", "-q")
     {
         Description = "Print only the final summary and the run directory",
@@ -174,7 +231,7 @@ internal sealed class RunOptions
             }
         });
         command.Arguments.Add(Scenario);
-        foreach (Option option in (Option[])[Couples, Seed, Profile, Loss, Delay, Duration, Shards, Threads, Shard, Out, Trace, TraceCouples, Pcap, Otlp, MetricsPort, Quiet])
+        foreach (Option option in (Option[])[Couples, Seed, Profile, Loss, Delay, Duration, Shards, Threads, Shard, Out, Trace, TraceCouples, Pcap, Otlp, MetricsPort, RealTime, TimeScale, Dashboard, Port, DashboardHost, DashboardToken, LiveChanges, Quiet])
         {
             command.Options.Add(option);
         }

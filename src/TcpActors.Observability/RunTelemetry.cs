@@ -46,6 +46,9 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
     /// <summary>The <c>/metrics</c> endpoint, when <see cref="TelemetryOptions.MetricsPort"/> was given.</summary>
     public MetricsEndpoint? Endpoint { get; }
 
+    /// <summary>The Prometheus scrape of the run's meter, when <c>/metrics</c> or <see cref="TelemetryOptions.Scrape"/> is on.</summary>
+    public PrometheusScrape? Scrape { get; private init; }
+
     /// <summary>The run's metrics, when OTLP or <c>/metrics</c> is on.</summary>
     public RunMetrics? Metrics => _metrics;
 
@@ -60,16 +63,17 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
         Task<MeterProvider>? provider = null;
         MetricsEndpoint? endpoint = null;
         Logger? logger = null;
+        PrometheusScrape? scrape = null;
         try
         {
-            if (options.Otlp is not null || options.MetricsPort is not null)
+            if (options.Otlp is not null || options.MetricsPort is not null || options.Scrape)
             {
                 metrics = new RunMetrics(scenario.Name, options.Shard);
-                if (options.MetricsPort is { } port)
+                if (options.MetricsPort is not null || options.Scrape)
                 {
-                    var scrape = new PrometheusScrape();
+                    scrape = new PrometheusScrape();
                     provider = Task.FromResult(BuildProvider(options.Otlp, options.OtlpExportInterval, scrape));
-                    endpoint = MetricsEndpoint.Start(port, scrape);
+                    if (options.MetricsPort is { } port) endpoint = MetricsEndpoint.Start(port, scrape);
                 }
                 else
                 {
@@ -85,7 +89,7 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
                 logger = RunLog.Create(options.LogFile, options.People, options.PeopleLog ? Serilog.Events.LogEventLevel.Warning : null);
                 messages = new KernelMessages(logger, scenario, options.Shard);
             }
-            return new RunTelemetry(scenario, options.Shard, next, metrics, provider, endpoint, logger, messages);
+            return new RunTelemetry(scenario, options.Shard, next, metrics, provider, endpoint, logger, messages) { Scrape = scrape };
         }
         catch
         {

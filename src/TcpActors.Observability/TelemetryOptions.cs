@@ -18,6 +18,12 @@ public sealed record TelemetryOptions
     public int? MetricsPort { get; init; }
 
     /// <summary>
+    /// Keep a Prometheus scrape of the run's meter (<see cref="RunTelemetry.Scrape"/>) without
+    /// serving it: the dashboard serves <c>/metrics</c> on its own port. Implied by <see cref="MetricsPort"/>.
+    /// </summary>
+    public bool Scrape { get; init; }
+
+    /// <summary>
     /// How often OTLP exports; default 1 s of wall time (a run in virtual time is short), unless
     /// <c>OTEL_METRIC_EXPORT_INTERVAL</c> says otherwise.
     /// </summary>

@@ -36,6 +36,13 @@ public sealed record SimulationOptions
     /// <summary>With <see cref="RealTime"/>: virtual seconds per wall second (<c>--time-scale</c>); default 1.</summary>
     public double TimeScale { get; init; } = 1;
 
+    /// <summary>
+    /// Where live chaos changes come from while the run goes (the dashboard's control API), or a
+    /// replay of a report's <c>live_changes</c>; null for none. Changes land at sample boundaries
+    /// and are recorded in <see cref="Reporting.RunReport.LiveChanges"/>. One control serves one run.
+    /// </summary>
+    public Live.LiveControl? LiveControl { get; init; }
+
     /// <summary>TEST-ONLY: faults planted in every endpoint, to prove the invariant checks catch a broken TCP.</summary>
     internal Tcp.EndpointFaults EndpointFaults { get; init; }
 }

@@ -39,12 +39,14 @@ public static class SimulationRunner
         BufferedTrace[]? buffered = options.Trace is not null && shards.Length > 1 ? new BufferedTrace[shards.Length] : null;
         if (buffered is not null) for (int i = 0; i < buffered.Length; i++) buffered[i] = new BufferedTrace();
 
+        options.LiveControl?.Start(shards.Length, scenario.Run.SampleEvery, scenario.Run.Duration, scenario.Hosts.Servers.Count);
         RunReport[] reports = ShardRunner.Run(shards.Length, options.Threads, i =>
         {
             ITraceSink? trace = buffered is not null ? buffered[i] : options.Trace;
             var shard = new Shard(scenario, shards[i], shardCount, trace, options.TraceCouples) { EndpointFaults = options.EndpointFaults };
-            return shard.Run(cancellation, samples, options.RealTime, options.TimeScale, options.Threads);
+            return shard.Run(cancellation, samples, options.RealTime, options.TimeScale, options.Threads, options.LiveControl, i);
         });
+        options.LiveControl?.End();
 
         if (buffered is not null) BufferedTrace.ReplayMerged(buffered, options.Trace!);
         else options.Trace?.Flush();

@@ -4,6 +4,7 @@ using TcpActors.Cli.Live;
 using TcpActors.Cli.Output;
 using TcpActors.Cli.Scenarios;
 using TcpActors.Observability;
+using TcpActors.Observability.Dashboard;
 using TcpActors.Observability.Html;
 using TcpActors.Observability.Ladder;
 using TcpActors.Observability.Logging;
@@ -11,6 +12,8 @@ using TcpActors.Observability.Pcap;
 using TcpActors.Observability.Prometheus;
 using TcpActors.Observability.Tracing;
 using TcpActors.Simulation;
+using TcpActors.Simulation.Live;
+using TcpActors.Simulation.Telemetry;
 using TcpActors.Simulation.Reporting;
 using TcpActors.Simulation.Scenarios;
 using TcpActors.Simulation.Tracing;
@@ -29,7 +32,7 @@ internal static class RunCommand
     {
         var options = new RunOptions();
         var command = new Command("run",
-            "Run a scenario (a file or a built-in name; default teardown-storm) in virtual time and write its run " +
+            "Run a scenario (a file or a built-in name; default teardown-storm) in virtual time (or paced: --realtime, --dashboard) and write its run " +
             "directory: report.json, timeseries.csv, report.html, log.json and, with --trace/--pcap, the trace and the capture. Exit 0 when every invariant holds, " +
             "1 when one is violated, 2 on bad input, 130 when interrupted by Ctrl+C (the report is still written).");
         options.AddTo(command);
@@ -70,6 +73,31 @@ internal static class RunCommand
         int shardsHere = shard is null ? scenario.Run.Shards : 1;
         int threads = parse.GetValue(options.Threads) ?? Math.Max(1, Math.Min(shardsHere, Environment.ProcessorCount));
 
+        bool dashboardOn = parse.GetValue(options.Dashboard);
+        if (!dashboardOn)
+        {
+            foreach (Option dashboardOnly in (Option[])[options.Port, options.DashboardHost, options.DashboardToken])
+            {
+                if (parse.GetResult(dashboardOnly) is { Implicit: false }) return Usage(error, $"{dashboardOnly.Name} needs --dashboard");
+            }
+        }
+        var dashboardOptions = new DashboardOptions
+        {
+            Address = parse.GetValue(options.DashboardHost) ?? System.Net.IPAddress.Loopback,
+            Port = parse.GetValue(options.Port) ?? DashboardOptions.DefaultPort,
+            Token = parse.GetValue(options.DashboardToken),
+        };
+        if (dashboardOn && !System.Net.IPAddress.IsLoopback(dashboardOptions.Address) && string.IsNullOrEmpty(dashboardOptions.Token))
+            return Usage(error, $"--dashboard-host {dashboardOptions.Address}: binding to anything but loopback needs --dashboard-token");
+        LiveControl? live = dashboardOn ? new LiveControl() : null;
+        if (parse.GetValue(options.LiveChanges) is { } replayFrom)
+        {
+            if (!LiveChangesFile.TryRead(replayFrom, out var changes, out string problem)) return Usage(error, $"--live-changes {replayFrom}: {problem}");
+            live = LiveControl.Replay(changes);
+        }
+        bool realTime = dashboardOn || parse.GetValue(options.RealTime) || parse.GetValue(options.TimeScale) is not null;
+        double timeScale = parse.GetValue(options.TimeScale) ?? 1;
+
         var latest = new LatestSnapshot();
         // Metrics first: a --metrics-port in use is a usage error, and nothing may be written then.
         RunTelemetry telemetry;
@@ -80,12 +108,27 @@ internal static class RunCommand
                 Shard = TelemetryOptions.ShardAttributeFor(shard?.Index, scenario.Run.Shards),
                 Otlp = parse.GetValue(options.Otlp),
                 MetricsPort = parse.GetValue(options.MetricsPort),
+                Scrape = dashboardOn,
                 PeopleLog = false,
             }, next: latest);
         }
         catch (MetricsEndpointException e)
         {
             return Usage(error, e.Message);
+        }
+        // The dashboard binds before anything is written too: its port in use is a usage error.
+        DashboardServer? dashboard = null;
+        if (dashboardOn)
+        {
+            try
+            {
+                dashboard = DashboardServer.Start(scenario, dashboardOptions with { TimeScale = timeScale }, live, telemetry.Scrape, next: telemetry);
+            }
+            catch (DashboardException e)
+            {
+                telemetry.Dispose();
+                return Usage(error, e.Message);
+            }
         }
 
         StagedRunDirectory directory;
@@ -95,6 +138,7 @@ internal static class RunCommand
         }
         catch (IOException e)
         {
+            dashboard?.Dispose();
             telemetry.Dispose();
             return Usage(error, e.Message);
         }
@@ -108,6 +152,7 @@ internal static class RunCommand
 
         using var interruption = new Interruption();
         if (telemetry.Endpoint is { } endpoint) output.WriteLine($"metrics: {endpoint.Url}");
+        if (dashboard is not null) output.WriteLine($"dashboard: {dashboard.Url}");
         TraceFile? trace = null;
         PcapWriter? pcap = null;
         string? pcapPath = null;
@@ -130,7 +175,10 @@ internal static class RunCommand
                 ShardIndex = shard?.Index,
                 TraceCouples = parse.GetValue(options.TraceCouples),
                 Trace = TraceFanOut.Of(trace?.Writer, pcap, ladders),
-                Observer = telemetry,
+                Observer = (IRunObserver?)dashboard ?? telemetry,
+                RealTime = realTime,
+                TimeScale = timeScale,
+                LiveControl = live,
             };
             var run = Task.Factory.StartNew(
                 () => SimulationRunner.Run(scenario, simulation, interruption.Token),
@@ -140,7 +188,9 @@ internal static class RunCommand
 
             trace?.Complete();
             pcap?.Complete();
+            dashboard?.OnCompleted(report);
             telemetry.OnCompleted(report);
+            dashboard?.FreezeMetrics();
             // Exports the last values over OTLP and closes log.json before the directory moves into place.
             telemetry.Dispose();
             RunDirectory.Write(report, directory.StagingPath);
@@ -155,11 +205,24 @@ internal static class RunCommand
             foreach (string violation in report.Invariants.Violations) error.WriteLine($"tcpactors: invariant violated: {violation}");
             if (!report.Invariants.Ok)
                 error.WriteLine($"tcpactors: this is a simulator bug; replay it with: tcpactors run {parse.GetValue(options.Scenario) ?? ScenarioSource.DefaultBuiltIn} --seed {scenario.Seed}");
-            if (report.Interrupted) return ExitCode.Interrupted;
+            if (report.Interrupted)
+            {
+                dashboard?.Dispose();
+                return ExitCode.Interrupted;
+            }
+            if (dashboard is not null)
+            {
+                // The words: the dashboard stays up after the end until Ctrl+C, so the
+                // finished run can still be looked at (the run directory is already complete).
+                output.WriteLine($"dashboard: still serving {dashboard.Url}; Ctrl+C to stop");
+                interruption.Token.WaitHandle.WaitOne();
+                dashboard.Dispose();
+            }
             return report.Invariants.Ok ? ExitCode.Success : ExitCode.InvariantViolated;
         }
         catch
         {
+            dashboard?.Dispose();
             telemetry.Dispose();
             trace?.Abandon();
             pcap?.Dispose();

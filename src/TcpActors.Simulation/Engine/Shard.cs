@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TcpActors.Runtime;
+using TcpActors.Simulation.Live;
 using TcpActors.Simulation.Reporting;
 using TcpActors.Simulation.Scenarios;
 using TcpActors.Simulation.Telemetry;
@@ -29,6 +30,8 @@ internal sealed class Shard
     private readonly List<string> _failures = [];
     private readonly WorkloadActor _workload;
     private long _endpointFailures;
+    /// <summary>Live chaos id → its index in <see cref="Scenario"/>'s chaos list.</summary>
+    private readonly Dictionary<int, int> _liveEvents = [];
     private Stopwatch? _wall;
 
     public Shard(Scenario scenario, int shardIndex, int shardCount, ITraceSink? trace, int traceCouples)
@@ -95,7 +98,8 @@ internal sealed class Shard
     /// <summary>A server replica holds at most the shard's couples for it at once.</summary>
     private int ExpectedServerConnections() => Math.Min(_global.Length / Math.Max(1, Plan.ServerHosts) + 1, 1 << 20);
 
-    public Scenario Scenario { get; }
+    /// <summary>The scenario; live chaos (<see cref="Live.LiveControl"/>) appends to its chaos list as the run goes.</summary>
+    public Scenario Scenario { get; private set; }
     public int ShardIndex { get; }
     public int ShardCount { get; }
     public WorkloadPlan Plan { get; }
@@ -163,14 +167,17 @@ internal sealed class Shard
     // ------------------------------------------------------------------ running
 
     /// <summary>Runs the shard to the end of the scenario (or until cancelled) and reports.</summary>
-    public RunReport Run(CancellationToken cancellation, SampleAggregator samples, bool realTime, double timeScale, int threads)
+    public RunReport Run(CancellationToken cancellation, SampleAggregator samples, bool realTime, double timeScale, int threads,
+        LiveControl? live = null, int liveSlot = 0)
     {
+        var due = new List<LiveChange>();
         var wall = Stopwatch.StartNew();
         TimeSpan step = Scenario.Run.SampleEvery;
         TimeSpan duration = Scenario.Run.Duration;
         int row = 0;
         _wall = wall;
         Sample(row++, TimeSpan.Zero, samples);
+        if (live is not null) ApplyLive(live, liveSlot, TimeSpan.Zero, due);
         bool interrupted = false;
         for (TimeSpan t = step; ; t += step)
         {
@@ -179,10 +186,55 @@ internal sealed class Shard
             if (!RunUntil(t, cancellation)) { interrupted = true; break; }
             Sample(row++, t, samples);
             if (t == duration) break;
+            if (live is not null) ApplyLive(live, liveSlot, t, due);
         }
         RunReport report = Report(interrupted, wall.Elapsed, threads);
+        if (live is not null)
+        {
+            report = report with { LiveChanges = live.TakenBy(liveSlot) };
+            report = report with { Digest = ReportDigest.Compute(report) };
+        }
         Slots.Clear();
         return report;
+    }
+
+    /// <summary>
+    /// Applies the live changes due at boundary <paramref name="t"/>: between two runs of the
+    /// event loop, so they are sent at virtual time t after everything due at t, in the order
+    /// the control recorded them — the same in every shard and in a replay.
+    /// </summary>
+    private void ApplyLive(LiveControl live, int slot, TimeSpan t, List<LiveChange> due)
+    {
+        live.TakeDue(slot, t, due);
+        foreach (LiveChange change in due)
+        {
+            LiveChaos chaos = change.Chaos;
+            if (change.Apply)
+            {
+                ChaosEvent e = chaos.Kind switch
+                {
+                    LiveChaosKind.Loss => new ChaosEvent { At = t, Kind = ChaosKind.Impair, Impairments = new Network.ImpairmentOverride { Loss = Network.LossSpec.Bernoulli(chaos.Loss ?? 0) } },
+                    LiveChaosKind.Delay => new ChaosEvent { At = t, Kind = ChaosKind.Impair, Impairments = new Network.ImpairmentOverride { Delay = TimeSpan.FromMilliseconds(chaos.DelayMs ?? 0) } },
+                    LiveChaosKind.Partition => new ChaosEvent { At = t, Kind = ChaosKind.Partition },
+                    _ => new ChaosEvent { At = t, Kind = ChaosKind.Crash, Crash = HostSelector.One(HostRole.Server, chaos.Host ?? 0) },
+                };
+                _liveEvents[change.Id] = Scenario.Chaos.Count;
+                Scenario = Scenario with { Chaos = new ValueList<ChaosEvent>([.. Scenario.Chaos, e]) };
+                if (chaos.Kind == LiveChaosKind.Crash) HostOf(HostRole.Server, chaos.Host ?? 0)?.Self.Tell(new HostCommand(HostAction.Crash));
+                else NetworkRef.Tell(default(RecomputeLinks));
+            }
+            else if (_liveEvents.Remove(change.Id, out int index))
+            {
+                ChaosEvent e = Scenario.Chaos[index];
+                var chaosList = new ChaosEvent[Scenario.Chaos.Count];
+                for (int i = 0; i < chaosList.Length; i++) chaosList[i] = Scenario.Chaos[i];
+                // The window closes now: [At, t) no longer holds t, so the links heal at once.
+                chaosList[index] = e with { For = t - e.At };
+                Scenario = Scenario with { Chaos = new ValueList<ChaosEvent>(chaosList) };
+                if (chaos.Kind == LiveChaosKind.Crash) HostOf(HostRole.Server, chaos.Host ?? 0)?.Self.Tell(new HostCommand(HostAction.Restart));
+                else NetworkRef.Tell(default(RecomputeLinks));
+            }
+        }
     }
 
     private bool RunUntil(TimeSpan t, CancellationToken cancellation)

@@ -55,6 +55,9 @@ public static class ReportDigest
         foreach (var b in report.Histograms.Connection) Line("ch." + b.Bucket.ToString(CultureInfo.InvariantCulture), b.Count);
         foreach (string v in report.Invariants.Violations) Line("violation", v);
         foreach (string v in report.Invariants.NotChecked) Line("not_checked", v);
+        // Only when there are any, so the digests of runs without live changes stay as they were.
+        foreach (var change in report.LiveChanges)
+            Line("live", FormattableString.Invariant($"{change.At.Ticks},{change.Id},{(change.Apply ? "apply" : "remove")},{change.Chaos.Kind},{change.Chaos.Loss:R},{change.Chaos.DelayMs:R},{change.Chaos.Host}"));
         TimeSeries series = report.TimeSeries;
         for (int row = 0; row < series.Rows; row++)
         {

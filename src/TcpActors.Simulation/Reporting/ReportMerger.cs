@@ -107,6 +107,8 @@ public static class ReportMerger
             Digest = "",
             Interrupted = interrupted,
             TimeSeries = series,
+            // Every shard applies the same live changes; an interrupted shard may have applied fewer.
+            LiveChanges = LongestLiveChanges(ordered),
         };
         return report with { Digest = ReportDigest.Compute(report) };
     }
@@ -135,5 +137,12 @@ public static class ReportMerger
     {
         var max = TimeSpan.FromTicks((long)Math.Round(maxSeconds * TimeSpan.TicksPerSecond));
         foreach (HistogramBucket b in buckets) histogram.AddBucket(b.Bucket, b.Count, max);
+    }
+
+    private static IReadOnlyList<Live.LiveChange> LongestLiveChanges(IReadOnlyList<RunReport> reports)
+    {
+        IReadOnlyList<Live.LiveChange> longest = [];
+        foreach (RunReport r in reports) if (r.LiveChanges.Count > longest.Count) longest = r.LiveChanges;
+        return longest;
     }
 }

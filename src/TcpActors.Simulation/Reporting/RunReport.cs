@@ -61,6 +61,8 @@ public sealed record RunReport
     [JsonPropertyName("digest")] public required string Digest { get; init; }
     /// <summary>True when the run was cancelled before its duration; the report covers what was simulated.</summary>
     [JsonPropertyName("interrupted")] public required bool Interrupted { get; init; }
+    /// <summary>Chaos applied and removed live (the dashboard's control API), at sample boundaries; replayable with <see cref="Live.LiveControl.Replay"/>.</summary>
+    [JsonPropertyName("live_changes")] public IReadOnlyList<Live.LiveChange> LiveChanges { get; init; } = [];
     /// <summary>Per-state counts at every sample (written to <c>timeseries.csv</c>, not to the JSON).</summary>
     [JsonIgnore] public TimeSeries TimeSeries { get; init; } = new();
 }

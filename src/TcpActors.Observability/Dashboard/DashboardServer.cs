@@ -1,0 +1,292 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using TcpActors.Observability.Prometheus;
+using TcpActors.Simulation.Live;
+using TcpActors.Simulation.Reporting;
+using TcpActors.Simulation.Scenarios;
+using TcpActors.Simulation.Telemetry;
+
+namespace TcpActors.Observability.Dashboard;
+
+/// <summary>
+/// The live web dashboard (<c>tcpactors run --dashboard</c>): one self-contained page that draws
+/// the state counts as the run streams them (Server-Sent Events), and a control API in the manner
+/// of Toxiproxy through which chaos enters the run live.
+/// </summary>
+/// <remarks>
+/// <list type="table">
+/// <item><term><c>GET /</c></term><description>the page (no CDN, nothing fetched from elsewhere)</description></item>
+/// <item><term><c>GET /api/events</c></term><description><c>text/event-stream</c>: <c>history</c> once, a <c>sample</c> per sample, <c>end</c> when the run is over</description></item>
+/// <item><term><c>GET /api/state</c></term><description>the newest sample, the chaos in force, the digest once finished</description></item>
+/// <item><term><c>GET /api/chaos</c></term><description>the live chaos in force</description></item>
+/// <item><term><c>POST /api/chaos</c></term><description><c>{"kind":"loss","loss":0.3}</c>, <c>{"kind":"delay","delay_ms":200}</c>, <c>{"kind":"partition"}</c>, <c>{"kind":"crash","host":0}</c>: 201 with the change</description></item>
+/// <item><term><c>DELETE /api/chaos[/ID]</c></term><description>remove one live chaos, or all</description></item>
+/// <item><term><c>GET /metrics</c></term><description>the Prometheus scrape of the run</description></item>
+/// </list>
+/// A request the API does not know, or one it cannot read, gets 400 with <c>{"error": reason}</c>
+/// and changes nothing; with a token, a request without it gets 401.
+/// </remarks>
+public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposable
+{
+    private static readonly JsonSerializerOptions s_strict = new()
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
+    private readonly WebApplication _app;
+    private readonly DashboardFeed _feed;
+    private readonly LiveControl? _control;
+    private readonly PrometheusScrape? _scrape;
+    private readonly DashboardToken _token;
+    private readonly IRunObserver? _next;
+    private readonly Scenario _scenario;
+    private readonly CancellationTokenSource _stopping = new();
+    private volatile string? _frozenMetrics;
+    private int _disposed;
+
+    private DashboardServer(WebApplication app, DashboardFeed feed, Scenario scenario, LiveControl? control, PrometheusScrape? scrape, DashboardToken token, IRunObserver? next)
+    {
+        _app = app;
+        _feed = feed;
+        _scenario = scenario;
+        _control = control;
+        _scrape = scrape;
+        _token = token;
+        _next = next;
+    }
+
+    /// <summary>The page's address, e.g. <c>http://127.0.0.1:8643/</c>.</summary>
+    public Uri Url { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>The port it listens on (the one asked for, or the one the system gave for 0).</summary>
+    public int Port => Url.Port;
+
+    /// <summary>How many browsers follow the event stream now.</summary>
+    public int Subscribers => _feed.Subscribers;
+
+    /// <summary>
+    /// Starts serving the dashboard of a run of <paramref name="scenario"/>. Chaos posted to the
+    /// API goes to <paramref name="control"/> (null: the API refuses changes); <c>/metrics</c>
+    /// answers from <paramref name="scrape"/> (null: 404). Samples are passed on to <paramref name="next"/>.
+    /// </summary>
+    /// <exception cref="DashboardException">The port is in use, or a non-loopback address was asked for without a token.</exception>
+    public static DashboardServer Start(Scenario scenario, DashboardOptions options, LiveControl? control, PrometheusScrape? scrape, IRunObserver? next = null)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!IPAddress.IsLoopback(options.Address) && string.IsNullOrEmpty(options.Token))
+            throw new DashboardException($"--dashboard-host {options.Address}: binding to anything but loopback needs --dashboard-token");
+
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(o =>
+        {
+            o.AddServerHeader = false;
+            o.Listen(options.Address, options.Port, l => l.Protocols = HttpProtocols.Http1);
+        });
+        var app = builder.Build();
+        var server = new DashboardServer(app, new DashboardFeed(scenario, control, options.TimeScale), scenario, control, scrape, new DashboardToken(options.Token), next);
+        app.Run(server.HandleAsync);
+        try
+        {
+            app.StartAsync().GetAwaiter().GetResult();
+        }
+        catch (IOException e)
+        {
+            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw new DashboardException(
+                $"--port {options.Port}: cannot listen on {options.Address}:{options.Port} ({(e.InnerException ?? e).Message}); pick another port, or 0 for any free one", e);
+        }
+        catch (SocketException e)
+        {
+            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw new DashboardException($"--dashboard-host {options.Address}: cannot listen there ({e.Message})", e);
+        }
+        int bound = options.Port;
+        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>();
+        if (addresses is not null) foreach (string address in addresses.Addresses) bound = new Uri(address).Port;
+        string host = options.Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{options.Address}]" : options.Address.ToString();
+        server.Url = new Uri($"http://{host}:{bound}/");
+        return server;
+    }
+
+    /// <inheritdoc/>
+    public void OnSample(LiveSnapshot snapshot)
+    {
+        _feed.Publish(snapshot);
+        _next?.OnSample(snapshot);
+    }
+
+    /// <summary>The run is over: the page shows its digest; the server stays up until disposed.</summary>
+    public void OnCompleted(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        _feed.Complete(report);
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        HttpRequest request = context.Request;
+        string path = request.Path.Value ?? "/";
+        if (path is "/" or "/index.html")
+        {
+            if (!HttpMethods.IsGet(request.Method)) { await Error(context, 400, $"unknown request {request.Method} {path}"); return; }
+            context.Response.ContentType = "text/html; charset=utf-8";
+            context.Response.Headers.CacheControl = "no-store";
+            await context.Response.Body.WriteAsync(DashboardPage.Html, context.RequestAborted);
+            return;
+        }
+        if (path == "/favicon.ico") { context.Response.StatusCode = 404; return; }
+        if (!_token.Admits(request)) { await Error(context, 401, "missing or wrong token (Authorization: Bearer TOKEN, or ?token=TOKEN)"); return; }
+        switch (request.Method, path)
+        {
+            case ("GET", "/metrics"):
+                await Metrics(context);
+                return;
+            case ("GET", "/api/state"):
+                await Json(context, 200, _feed.StateJson());
+                return;
+            case ("GET", "/api/events"):
+                await Events(context);
+                return;
+            case ("GET", "/api/chaos"):
+                await Json(context, 200, _feed.ChaosJson().ToJsonString());
+                return;
+            case ("POST", "/api/chaos"):
+                await PostChaos(context);
+                return;
+            case ("DELETE", "/api/chaos"):
+                await Change(context, () => new JsonArray([.. Array.ConvertAll([.. Control.RemoveAll()], c => JsonSerializer.SerializeToNode(c))]), 200);
+                return;
+        }
+        if (request.Method == "DELETE" && path.StartsWith("/api/chaos/", StringComparison.Ordinal))
+        {
+            string id = path["/api/chaos/".Length..];
+            if (!int.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int chaosId))
+            {
+                await Error(context, 400, $"\"{id}\" is not a chaos id (a number from GET /api/chaos)");
+                return;
+            }
+            await Change(context, () => JsonSerializer.SerializeToNode(Control.Remove(chaosId)), 200);
+            return;
+        }
+        await Error(context, 400, $"unknown request {request.Method} {path}; the API is GET /api/state, GET /api/events, GET/POST/DELETE /api/chaos, DELETE /api/chaos/ID, GET /metrics");
+    }
+
+    private LiveControl Control => _control ?? throw new LiveControlException("this dashboard has no live control");
+
+    private async Task PostChaos(HttpContext context)
+    {
+        LiveChaos? chaos;
+        try
+        {
+            chaos = await JsonSerializer.DeserializeAsync<LiveChaos>(context.Request.Body, s_strict, context.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            await Error(context, 400, "malformed chaos: " + e.Message + " Expected e.g. {\"kind\":\"loss\",\"loss\":0.3}; kinds: loss, delay, partition, crash");
+            return;
+        }
+        if (chaos is null) { await Error(context, 400, "malformed chaos: empty body"); return; }
+        if (chaos.Problem(_scenario.Hosts.Servers.Count) is { } problem) { await Error(context, 400, problem); return; }
+        await Change(context, () => JsonSerializer.SerializeToNode(Control.Apply(chaos)), 201);
+    }
+
+    private static async Task Change(HttpContext context, Func<JsonNode?> change, int status)
+    {
+        JsonNode? result;
+        try
+        {
+            result = change();
+        }
+        catch (KeyNotFoundException e)
+        {
+            await Error(context, 404, e.Message);
+            return;
+        }
+        catch (LiveControlException e)
+        {
+            await Error(context, 409, e.Message);
+            return;
+        }
+        await Json(context, status, result?.ToJsonString() ?? "null");
+    }
+
+    /// <summary>
+    /// Takes the final scrape (call after the run's histograms are recorded, before the meter
+    /// provider is disposed) and serves it from now on: the dashboard outlives the run's meter.
+    /// </summary>
+    public void FreezeMetrics()
+    {
+        if (_scrape is null) return;
+        _frozenMetrics = _scrape.Collect();
+    }
+
+    private async Task Metrics(HttpContext context)
+    {
+        if (_scrape is null) { await Error(context, 404, "no metrics in this dashboard"); return; }
+        string text = _frozenMetrics ?? _scrape.Collect();
+        context.Response.ContentType = PrometheusScrape.ContentType;
+        await context.Response.WriteAsync(text, context.RequestAborted);
+    }
+
+    private async Task Events(HttpContext context)
+    {
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-store";
+        var channel = _feed.Subscribe();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+        try
+        {
+            await foreach (string message in channel.Reader.ReadAllAsync(stop.Token))
+            {
+                await context.Response.WriteAsync(message, stop.Token);
+                await context.Response.Body.FlushAsync(stop.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The browser left, or the server is stopping.
+        }
+        finally
+        {
+            _feed.Unsubscribe(channel);
+        }
+    }
+
+    private static Task Json(HttpContext context, int status, string json)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return context.Response.WriteAsync(json, context.RequestAborted);
+    }
+
+    /// <summary>Errors are read by people in a terminal: no <c>\u0022</c> for every quote.</summary>
+    private static readonly JsonSerializerOptions s_readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static Task Error(HttpContext context, int status, string reason) =>
+        Json(context, status, new JsonObject { ["error"] = reason }.ToJsonString(s_readable));
+
+    /// <summary>Stops serving: open event streams end, then the listener closes.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _stopping.Cancel();
+        _feed.Close();
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    /// <summary>Stops serving.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+}

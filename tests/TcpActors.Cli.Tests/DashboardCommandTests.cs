@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace TcpActors.Cli.Tests;
+
+/// <summary><c>tcpactors run --realtime/--time-scale/--dashboard</c> end to end, as a child process.</summary>
+public class DashboardCommandTests
+{
+    [Fact]
+    public void A_real_time_run_at_time_scale_1000_gives_the_same_digest_as_the_virtual_time_run()
+    {
+        using var dir = new WorkDirectory();
+
+        RunCommandTests.RunSmallStorm(dir, "virtual");
+        RunCommandTests.RunSmallStorm(dir, "paced", "--time-scale", "1000");
+
+        Assert.Equal(RunReportFile.Read(dir["virtual"]).Digest, RunReportFile.Read(dir["paced"]).Digest);
+        Assert.Equal(0, RunReportFile.Read(dir["paced"]).Report.GetProperty("live_changes").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_dashboard_run_takes_live_chaos_stays_up_after_the_end_until_ctrl_c_and_replays_to_the_same_digest()
+    {
+        using var dir = new WorkDirectory();
+        using var process = TcpActorsProcess.Start(dir.Path,
+            [.. RunCommandTests.SmallStorm, "--out", dir["live"], "--dashboard", "--port", "0", "--time-scale", "20"]);
+        string line = process.WaitForLine(l => l.StartsWith("dashboard: http", StringComparison.Ordinal));
+        using var client = new HttpClient { BaseAddress = new Uri(line["dashboard: ".Length..].Trim()), Timeout = TimeSpan.FromSeconds(30) };
+
+        // The server binds before the run starts; until it has, a change is refused with 409 (bounded retry).
+        HttpResponseMessage posted;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        do
+        {
+            posted = await client.PostAsync("/api/chaos", new StringContent("""{"kind":"loss","loss":0.3}""", Encoding.UTF8, "application/json"));
+        }
+        while (posted.StatusCode == HttpStatusCode.Conflict && DateTime.UtcNow < deadline && !await Task.Delay(50).ContinueWith(_ => false));
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+
+        process.WaitForLine(l => l.StartsWith("dashboard: still serving", StringComparison.Ordinal));
+        var live = RunReportFile.Read(dir["live"]);
+        var change = Assert.Single(live.Report.GetProperty("live_changes").EnumerateArray());
+        Assert.Equal(0.3, change.GetProperty("chaos").GetProperty("loss").GetDouble());
+        var state = JsonDocument.Parse(await client.GetStringAsync("/api/state")).RootElement;
+        Assert.False(state.GetProperty("running").GetBoolean());
+        Assert.Equal(live.Digest, state.GetProperty("digest").GetString());
+        Assert.Contains("tcpactors_connections{", await client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+
+        process.Interrupt();
+        var outcome = process.WaitForExit();
+        Assert.True(outcome.ExitCode == 0, outcome.ToString());
+
+        RunCommandTests.RunSmallStorm(dir, "replay", "--live-changes", dir["live"]);
+        Assert.Equal(live.Digest, RunReportFile.Read(dir["replay"]).Digest);
+        RunCommandTests.RunSmallStorm(dir, "clean");
+        Assert.NotEqual(live.Digest, RunReportFile.Read(dir["clean"]).Digest);
+    }
+
+    [Fact]
+    public void A_dashboard_port_in_use_is_exit_2_with_the_port_named_and_nothing_written()
+    {
+        using var dir = new WorkDirectory();
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var outcome = TcpActorsProcess.Run(dir.Path, [.. RunCommandTests.SmallStorm, "--dashboard", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+
+        Assert.True(outcome.ExitCode == 2, outcome.ToString());
+        Assert.Contains($"--port {port}: cannot listen on 127.0.0.1:{port}", outcome.Stderr, StringComparison.Ordinal);
+        Assert.True(dir.IsEmpty);
+    }
+
+    [Theory]
+    [InlineData("--port 9000", "--port needs --dashboard")]
+    [InlineData("--dashboard-token abc", "--dashboard-token needs --dashboard")]
+    [InlineData("--dashboard --dashboard-host 0.0.0.0", "needs --dashboard-token")]
+    [InlineData("--dashboard --dashboard-host nowhere", "--dashboard-host must be an IP address")]
+    [InlineData("--time-scale 0", "--time-scale must be a number above 0")]
+    [InlineData("--live-changes missing.json", "--live-changes missing.json: no such report.json")]
+    public void Dashboard_and_pacing_options_used_wrongly_are_usage_errors_that_write_nothing(string options, string reason)
+    {
+        using var dir = new WorkDirectory();
+
+        var outcome = TcpActorsProcess.Run(dir.Path, [.. RunCommandTests.SmallStorm, .. options.Split(' ')]);
+
+        Assert.True(outcome.ExitCode == 2, outcome.ToString());
+        Assert.Contains(reason, outcome.Stderr, StringComparison.Ordinal);
+        Assert.True(dir.IsEmpty);
+    }
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Playwright;
+using TcpActors.Simulation.Scenarios;
+
+namespace TcpActors.Observability.Tests.Dashboard;
+
+/// <summary>The page in a real browser: the charts fill from the event stream, the chaos buttons change the run.</summary>
+public sealed class DashboardPageTests
+{
+    /// <summary>
+    /// 1,000 couples on a clean network, every client closing at t = 20 s: TIME_WAIT climbs to a
+    /// thousand and drains 60 s later (Linux TCP_TIMEWAIT_LEN), the picture the dashboard exists for.
+    /// </summary>
+    private static Scenario Storm() => ScenarioLoader.LoadText("""
+        name: dashboard-storm
+        seed: 3
+        profile: linux
+        hosts:
+          clients: { count: 4 }
+          servers: { count: 1, port: 80 }
+        network: { delay: 10ms, jitter: 2ms, loss: 0 }
+        workload:
+          couples: 1000
+          open: { at: 0s, over: 5s }
+          exchange: { request: 100B, response: 1KB }
+          close: { at: 20s, over: 2s, by: client }
+        run: { duration: 100s, sample_every: 1s, shards: 1 }
+        """, "dashboard-storm.yaml").GetOrThrow();
+
+    private static async Task<JsonElement> State(DashboardRun run) =>
+        JsonDocument.Parse(await run.Client.GetStringAsync("/api/state")).RootElement;
+
+    private static long Number(string text) => long.Parse(text, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task The_chart_fills_from_the_stream_and_pressing_loss_30_percent_drops_segments()
+    {
+        await using var run = new DashboardRun(Storm(), holdAt: TimeSpan.FromSeconds(15));
+        await using var chromium = await Chromium.LaunchAsync();
+        IPage page = await chromium.OpenAsync(run.Server.Url);
+
+        // Held at t = 15 s, before the clients close: 16 samples (0 … 15 s) have been published.
+        await page.WaitForFunctionAsync("() => Number(document.getElementById('chart-long').dataset.samples) === 16");
+        string establishedPoints = await page.GetAttributeAsync("#chart-long polyline[data-state='established']", "points") ?? "";
+        Assert.Equal(16, establishedPoints.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(2000, Number(await page.InnerTextAsync("#stat-established .v")));
+        Assert.Equal(0, (await State(run)).GetProperty("segments").GetProperty("dropped_by_cause").GetProperty("loss").GetInt64());
+
+        await page.ClickAsync("#btn-loss");
+
+        await page.WaitForFunctionAsync("() => document.getElementById('chaos-list').textContent.includes('loss 30%')");
+        var chaos = (await State(run)).GetProperty("chaos");
+        Assert.Equal(1, chaos.GetArrayLength());
+        Assert.Equal(0.3, chaos[0].GetProperty("chaos").GetProperty("loss").GetDouble());
+
+        var report = run.Finish();
+        await page.WaitForFunctionAsync("() => document.body.dataset.finished === 'true'");
+        long droppedByLoss = (await State(run)).GetProperty("segments").GetProperty("dropped_by_cause").GetProperty("loss").GetInt64();
+        Assert.True(droppedByLoss > 0, "the teardown at t = 20 s crosses a 30% lossy network");
+        Assert.True(report.Peaks["time_wait"].Count > 900, "TIME_WAIT builds up after the close");
+        Assert.Equal(report.Segments.DroppedByCause.Loss, droppedByLoss);
+        Assert.Equal(droppedByLoss, Number(await page.InnerTextAsync("#segments-droppedbyloss")));
+        Assert.Equal(101, Number(await page.GetAttributeAsync("#chart-long", "data-samples") ?? "0"));
+        Assert.Contains(report.Digest[..16], await page.InnerTextAsync("#digest"), StringComparison.Ordinal);
+
+        string screenshot = Path.Combine(AppContext.BaseDirectory, "screenshots", "dashboard.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        Assert.True(new FileInfo(screenshot).Length > 10_000, "a screenshot of the whole page");
+    }
+
+    [Fact]
+    public async Task The_page_uses_the_token_from_its_own_address_for_the_stream_and_the_buttons()
+    {
+        await using var run = new DashboardRun(Storm(), holdAt: TimeSpan.FromSeconds(10), token: "t0ken");
+        await using var chromium = await Chromium.LaunchAsync();
+        IPage page = await chromium.OpenAsync(new Uri(run.Server.Url, "/?token=t0ken"));
+
+        await page.WaitForFunctionAsync("() => Number(document.getElementById('chart-long').dataset.samples) === 11");
+        await page.ClickAsync("#btn-partition");
+
+        await page.WaitForFunctionAsync("() => document.getElementById('chaos-list').textContent.includes('partition')");
+        Assert.Equal("partition", Assert.Single(run.Control.Active).Chaos.ToString());
+        await page.ClickAsync("#btn-heal");
+        await page.WaitForFunctionAsync("() => !document.getElementById('chaos-list').textContent.includes('partition')");
+        Assert.Empty(run.Control.Active);
+    }
+}
