@@ -23,7 +23,7 @@ public static class StateChart
     public const int MaxColumns = 600;
 
     private const double Width = 900, Height = 300, Left = 70, Right = 190, TopMargin = 16, Bottom = 40;
-    private const string Svg = "http://www.w3.org/2000/svg";
+    private const string Svg = SvgMarkup.Namespace;
 
     /// <summary>The stroke colour of each state (indexed by <see cref="TcpState"/>).</summary>
     public static string Colour(TcpState state) => state switch
@@ -56,9 +56,9 @@ public static class StateChart
 
         w.WriteStartElement("svg", Svg);
         w.WriteAttributeString("class", "chart");
-        w.WriteAttributeString("width", Num(Width));
-        w.WriteAttributeString("height", Num(Height));
-        w.WriteAttributeString("viewBox", $"0 0 {Num(Width)} {Num(Height)}");
+        w.WriteAttributeString("width", SvgMarkup.Num(Width));
+        w.WriteAttributeString("height", SvgMarkup.Num(Height));
+        w.WriteAttributeString("viewBox", $"0 0 {SvgMarkup.Num(Width)} {SvgMarkup.Num(Height)}");
         w.WriteAttributeString("role", "img");
         w.WriteElementString("title", Svg, title);
 
@@ -66,15 +66,15 @@ public static class StateChart
         {
             double py = TopMargin + plotH - y / yMax * plotH;
             Line(w, Left, py, Left + plotW, py, "grid");
-            Text(w, Left - 6, py + 4, Count((long)y), "tick", "end");
+            SvgMarkup.Text(w, Left - 6, py + 4, Count((long)y), "tick", "end");
         }
         for (double x = 0; x <= tMax + xStep / 1000; x += xStep)
         {
             double px = Left + x / tMax * plotW;
             Line(w, px, TopMargin, px, TopMargin + plotH, "grid");
-            Text(w, px, TopMargin + plotH + 16, x.ToString("0.###", CultureInfo.InvariantCulture), "tick", "middle");
+            SvgMarkup.Text(w, px, TopMargin + plotH + 16, x.ToString("0.###", CultureInfo.InvariantCulture), "tick", "middle");
         }
-        Text(w, Left + plotW / 2, Height - 6, "virtual time (s)", "axis", "middle");
+        SvgMarkup.Text(w, Left + plotW / 2, Height - 6, "virtual time (s)", "axis", "middle");
         Line(w, Left, TopMargin + plotH, Left + plotW, TopMargin + plotH, "axis-line");
         Line(w, Left, TopMargin, Left, TopMargin + plotH, "axis-line");
 
@@ -90,22 +90,22 @@ public static class StateChart
             if (state == TcpState.TimeWait && points.Length > 0)
             {
                 double baseY = TopMargin + plotH;
-                Polygon(w, $"{Num(Left)},{Num(baseY)} {points} {Num(Left + plotW * Math.Min(1, series.TimeAt(series.Rows - 1).TotalSeconds / tMax))},{Num(baseY)}", Colour(state));
+                Polygon(w, $"{SvgMarkup.Num(Left)},{SvgMarkup.Num(baseY)} {points} {SvgMarkup.Num(Left + plotW * Math.Min(1, series.TimeAt(series.Rows - 1).TotalSeconds / tMax))},{SvgMarkup.Num(baseY)}", Colour(state));
             }
             if (points.Length > 0) Polyline(w, points, Colour(state), state == TcpState.TimeWait ? 3 : 1.6);
             if (state == TcpState.TimeWait && peak.Count > 0)
             {
                 double px = Left + peak.At.TotalSeconds / tMax * plotW, py = TopMargin + plotH - peak.Count / yMax * plotH;
-                Text(w, Math.Min(px + 6, Left + plotW - 4), Math.Max(py - 6, TopMargin + 12), $"TIME_WAIT peak {Count(peak.Count)} at {Seconds(peak.At)} s", "peak", px + 6 > Left + plotW - 200 ? "end" : "start");
+                SvgMarkup.Text(w, Math.Min(px + 6, Left + plotW - 4), Math.Max(py - 6, TopMargin + 12), $"TIME_WAIT peak {Count(peak.Count)} at {Seconds(peak.At)} s", "peak", px + 6 > Left + plotW - 200 ? "end" : "start");
             }
             double ly = TopMargin + 10 + legendRow * 20;
             double lx = Left + plotW + 14;
             Line(w, lx, ly, lx + 18, ly, "legend-swatch", Colour(state), state == TcpState.TimeWait ? 3 : 2);
-            Text(w, lx + 24, ly + 4, $"{name} (peak {Count(peak.Count)})", "legend", "start");
+            SvgMarkup.Text(w, lx + 24, ly + 4, $"{name} (peak {Count(peak.Count)})", "legend", "start");
             w.WriteEndElement();
             legendRow++;
         }
-        if (series.Rows == 0) Text(w, Left + plotW / 2, TopMargin + plotH / 2, "no samples", "axis", "middle");
+        if (series.Rows == 0) SvgMarkup.Text(w, Left + plotW / 2, TopMargin + plotH / 2, "no samples", "axis", "middle");
         w.WriteEndElement();
     }
 
@@ -130,7 +130,7 @@ public static class StateChart
             double px = Left + series.TimeAt(row).TotalSeconds / tMax * plotW;
             double py = TopMargin + plotH - series.Count(row, state) / yMax * plotH;
             if (points.Length > 0) points.Append(' ');
-            points.Append(Num(px)).Append(',').Append(Num(py));
+            points.Append(SvgMarkup.Num(px)).Append(',').Append(SvgMarkup.Num(py));
         }
         if (rows <= 2 * MaxColumns)
         {
@@ -162,7 +162,7 @@ public static class StateChart
         w.WriteAttributeString("points", points);
         w.WriteAttributeString("fill", "none");
         w.WriteAttributeString("stroke", colour);
-        w.WriteAttributeString("stroke-width", Num(width));
+        w.WriteAttributeString("stroke-width", SvgMarkup.Num(width));
         w.WriteAttributeString("stroke-linejoin", "round");
         w.WriteEndElement();
     }
@@ -180,29 +180,17 @@ public static class StateChart
     private static void Line(XmlWriter w, double x1, double y1, double x2, double y2, string cls, string? colour = null, double width = 1)
     {
         w.WriteStartElement("line", Svg);
-        w.WriteAttributeString("x1", Num(x1));
-        w.WriteAttributeString("y1", Num(y1));
-        w.WriteAttributeString("x2", Num(x2));
-        w.WriteAttributeString("y2", Num(y2));
+        w.WriteAttributeString("x1", SvgMarkup.Num(x1));
+        w.WriteAttributeString("y1", SvgMarkup.Num(y1));
+        w.WriteAttributeString("x2", SvgMarkup.Num(x2));
+        w.WriteAttributeString("y2", SvgMarkup.Num(y2));
         w.WriteAttributeString("class", cls);
         if (colour is not null)
         {
             w.WriteAttributeString("stroke", colour);
-            w.WriteAttributeString("stroke-width", Num(width));
+            w.WriteAttributeString("stroke-width", SvgMarkup.Num(width));
         }
         w.WriteEndElement();
     }
 
-    private static void Text(XmlWriter w, double x, double y, string text, string cls, string anchor)
-    {
-        w.WriteStartElement("text", Svg);
-        w.WriteAttributeString("x", Num(x));
-        w.WriteAttributeString("y", Num(y));
-        w.WriteAttributeString("class", cls);
-        w.WriteAttributeString("text-anchor", anchor);
-        w.WriteString(text);
-        w.WriteEndElement();
-    }
-
-    private static string Num(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
 }

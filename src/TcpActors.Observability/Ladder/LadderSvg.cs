@@ -3,6 +3,7 @@ using System.Xml;
 using TcpActors.Simulation.Network;
 using TcpActors.Simulation.Telemetry;
 using TcpActors.Simulation.Tracing;
+using TcpActors.Observability.Html;
 using TcpActors.Tcp;
 
 namespace TcpActors.Observability.Ladder;
@@ -22,7 +23,7 @@ public static class LadderSvg
     private const double ServerX = 610;
     private const double Top = 56;
     private const double Row = 26;
-    private const string Svg = "http://www.w3.org/2000/svg";
+    private const string Svg = SvgMarkup.Namespace;
 
     /// <summary>Writes the ladder as an <c>svg</c> element, at most <paramref name="maxEvents"/> rows.</summary>
     public static void Write(XmlWriter w, CoupleLadder ladder, int maxEvents = 200)
@@ -35,9 +36,9 @@ public static class LadderSvg
 
         w.WriteStartElement("svg", Svg);
         w.WriteAttributeString("class", "ladder");
-        w.WriteAttributeString("width", Num(Width));
-        w.WriteAttributeString("height", Num(height));
-        w.WriteAttributeString("viewBox", $"0 0 {Num(Width)} {Num(height)}");
+        w.WriteAttributeString("width", SvgMarkup.Num(Width));
+        w.WriteAttributeString("height", SvgMarkup.Num(height));
+        w.WriteAttributeString("viewBox", $"0 0 {SvgMarkup.Num(Width)} {SvgMarkup.Num(height)}");
         w.WriteAttributeString("role", "img");
         w.WriteElementString("title", Svg, LadderText.Summary(ladder));
 
@@ -54,11 +55,11 @@ public static class LadderSvg
         w.WriteEndElement();
         w.WriteEndElement();
 
-        Text(w, 8, 20, "t (s)", "head", "start");
-        Text(w, ClientX, 20, "client", "head", "middle");
-        Text(w, ServerX, 20, "server", "head", "middle");
-        Text(w, ClientX, 40, ladder.InitialState(TraceSide.Client).ToTraceName(), "state", "middle");
-        Text(w, ServerX, 40, ladder.InitialState(TraceSide.Server).ToTraceName(), "state", "middle");
+        SvgMarkup.Text(w, 8, 20, "t (s)", "head", "start");
+        SvgMarkup.Text(w, ClientX, 20, "client", "head", "middle");
+        SvgMarkup.Text(w, ServerX, 20, "server", "head", "middle");
+        SvgMarkup.Text(w, ClientX, 40, ladder.InitialState(TraceSide.Client).ToTraceName(), "state", "middle");
+        SvgMarkup.Text(w, ServerX, 40, ladder.InitialState(TraceSide.Server).ToTraceName(), "state", "middle");
         Line(w, ClientX, Top - 8, ClientX, height - 24, "side", null);
         Line(w, ServerX, Top - 8, ServerX, height - 24, "side", null);
 
@@ -70,7 +71,7 @@ public static class LadderSvg
             w.WriteStartElement("g", Svg);
             w.WriteAttributeString("class", e.Kind.ToString().ToLowerInvariant());
             w.WriteElementString("title", Svg, Describe(e, t));
-            Text(w, 8, y + 4, t, "time", "start");
+            SvgMarkup.Text(w, 8, y + 4, t, "time", "start");
             switch (e.Kind)
             {
                 case LadderEventKind.State:
@@ -86,7 +87,7 @@ public static class LadderSvg
             w.WriteEndElement();
         }
         if (ladder.Events.Count > rows || ladder.Omitted > 0)
-            Text(w, Width / 2, height - 8, $"… {ladder.Events.Count - rows + ladder.Omitted} more events not drawn", "time", "middle");
+            SvgMarkup.Text(w, Width / 2, height - 8, $"… {ladder.Events.Count - rows + ladder.Omitted} more events not drawn", "time", "middle");
         w.WriteEndElement();
     }
 
@@ -104,13 +105,13 @@ public static class LadderSvg
             double xm = x1 + (x2 - x1) * 0.55;
             double ym = y + (y2 - y) * 0.55;
             Line(w, x1, y, xm, ym, $"seg {kind} lost", null);
-            Text(w, xm, ym + 5, "✕", "lost-mark", "middle");
+            SvgMarkup.Text(w, xm, ym + 5, "✕", "lost-mark", "middle");
         }
         else
         {
             Line(w, x1, y, x2, y2, e.Fate == TraceFate.Duplicated ? $"seg {kind} dup" : $"seg {kind}", marker);
         }
-        Text(w, (ClientX + ServerX) / 2, y - 1, label, $"label {kind}", "middle");
+        SvgMarkup.Text(w, (ClientX + ServerX) / 2, y - 1, label, $"label {kind}", "middle");
     }
 
     private static string FlagClass(TcpFlags flags) =>
@@ -130,27 +131,16 @@ public static class LadderSvg
     {
         bool client = side == TraceSide.Client;
         Circle(w, client ? ClientX : ServerX, y, cls);
-        Text(w, client ? ClientX - 10 : ServerX + 10, y + 4, text, cls, client ? "end" : "start");
-    }
-
-    private static void Text(XmlWriter w, double x, double y, string text, string cls, string anchor)
-    {
-        w.WriteStartElement("text", Svg);
-        w.WriteAttributeString("x", Num(x));
-        w.WriteAttributeString("y", Num(y));
-        w.WriteAttributeString("class", cls);
-        w.WriteAttributeString("text-anchor", anchor);
-        w.WriteString(text);
-        w.WriteEndElement();
+        SvgMarkup.Text(w, client ? ClientX - 10 : ServerX + 10, y + 4, text, cls, client ? "end" : "start");
     }
 
     private static void Line(XmlWriter w, double x1, double y1, double x2, double y2, string cls, string? marker)
     {
         w.WriteStartElement("line", Svg);
-        w.WriteAttributeString("x1", Num(x1));
-        w.WriteAttributeString("y1", Num(y1));
-        w.WriteAttributeString("x2", Num(x2));
-        w.WriteAttributeString("y2", Num(y2));
+        w.WriteAttributeString("x1", SvgMarkup.Num(x1));
+        w.WriteAttributeString("y1", SvgMarkup.Num(y1));
+        w.WriteAttributeString("x2", SvgMarkup.Num(x2));
+        w.WriteAttributeString("y2", SvgMarkup.Num(y2));
         w.WriteAttributeString("class", cls);
         if (marker is not null) w.WriteAttributeString("marker-end", $"url(#{marker})");
         w.WriteEndElement();
@@ -159,8 +149,8 @@ public static class LadderSvg
     private static void Circle(XmlWriter w, double x, double y, string cls)
     {
         w.WriteStartElement("circle", Svg);
-        w.WriteAttributeString("cx", Num(x));
-        w.WriteAttributeString("cy", Num(y));
+        w.WriteAttributeString("cx", SvgMarkup.Num(x));
+        w.WriteAttributeString("cy", SvgMarkup.Num(y));
         w.WriteAttributeString("r", "3");
         w.WriteAttributeString("class", cls);
         w.WriteEndElement();
@@ -174,5 +164,4 @@ public static class LadderSvg
         w.WriteEndElement();
     }
 
-    private static string Num(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
 }
