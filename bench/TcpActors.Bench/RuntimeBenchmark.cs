@@ -66,7 +66,7 @@ internal static class RuntimeBenchmark
 
     /// <summary>The machine's 1-minute load average (Linux), recorded because other work on the
     /// same cores makes wall-clock figures lower than the code can do alone.</summary>
-    private static double LoadAverage()
+    internal static double LoadAverage()
     {
         try
         {

@@ -36,6 +36,9 @@ public sealed record SimulationOptions
     /// <summary>With <see cref="RealTime"/>: virtual seconds per wall second (<c>--time-scale</c>); default 1.</summary>
     public double TimeScale { get; init; } = 1;
 
+    /// <summary>With <see cref="RealTime"/>: the wall clock to pace by; null for the real one. Tests pass a manual clock so that they never sleep.</summary>
+    public Runtime.IWallClock? WallClock { get; init; }
+
     /// <summary>
     /// Where live chaos changes come from while the run goes (the dashboard's control API), or a
     /// replay of a report's <c>live_changes</c>; null for none. Changes land at sample boundaries

@@ -40,11 +40,16 @@ public static class SimulationRunner
         if (buffered is not null) for (int i = 0; i < buffered.Length; i++) buffered[i] = new BufferedTrace();
 
         options.LiveControl?.Start(shards.Length, scenario.Run.SampleEvery, scenario.Run.Duration, scenario.Hosts.Servers.Count);
-        RunReport[] reports = ShardRunner.Run(shards.Length, options.Threads, i =>
+        IWallClock? clock = options.RealTime ? options.WallClock ?? SystemWallClock.Instance : null;
+        // Paced shards spend most of their time waiting for the wall clock and must all advance
+        // together: with fewer threads than shards, a shard would start only when another had
+        // finished its whole paced run. So in real time every shard gets its own thread.
+        int threads = options.RealTime ? Math.Max(options.Threads, shards.Length) : options.Threads;
+        RunReport[] reports = ShardRunner.Run(shards.Length, threads, i =>
         {
             ITraceSink? trace = buffered is not null ? buffered[i] : options.Trace;
             var shard = new Shard(scenario, shards[i], shardCount, trace, options.TraceCouples) { EndpointFaults = options.EndpointFaults };
-            return shard.Run(cancellation, samples, options.RealTime, options.TimeScale, options.Threads, options.LiveControl, i);
+            return shard.Run(cancellation, samples, clock, options.TimeScale, threads, options.LiveControl, i);
         });
         options.LiveControl?.End();
 
@@ -52,7 +57,7 @@ public static class SimulationRunner
         else options.Trace?.Flush();
 
         RunReport merged = ReportMerger.Merge(reports);
-        return merged with { WallSeconds = wall.Elapsed.TotalSeconds, Threads = options.Threads };
+        return merged with { WallSeconds = wall.Elapsed.TotalSeconds, Threads = threads };
     }
 
     /// <summary>Runs <paramref name="scenario"/> with default options (one thread, every shard, no trace).</summary>

@@ -14,10 +14,17 @@ public class DashboardCommandTests
         using var dir = new WorkDirectory();
 
         RunCommandTests.RunSmallStorm(dir, "virtual");
-        RunCommandTests.RunSmallStorm(dir, "paced", "--time-scale", "1000");
+        var paced = RunCommandTests.RunSmallStorm(dir, "paced", "--time-scale", "1000");
 
         Assert.Equal(RunReportFile.Read(dir["virtual"]).Digest, RunReportFile.Read(dir["paced"]).Digest);
         Assert.Equal(0, RunReportFile.Read(dir["paced"]).Report.GetProperty("live_changes").GetArrayLength());
+        // The paced run says how well it kept up; a virtual-time run has nothing to say.
+        Assert.False(RunReportFile.Read(dir["virtual"]).Report.TryGetProperty("realtime", out _));
+        JsonElement realTime = RunReportFile.Read(dir["paced"]).Report.GetProperty("realtime");
+        Assert.Equal(1000, realTime.GetProperty("time_scale").GetDouble());
+        Assert.True(realTime.GetProperty("max_lag_seconds").GetDouble() >= 0);
+        Assert.InRange(realTime.GetProperty("max_lag_at_seconds").GetDouble(), 0, 100);
+        Assert.Contains("worst lag", paced.Stdout);
     }
 
     [Fact]

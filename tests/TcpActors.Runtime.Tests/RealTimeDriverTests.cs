@@ -67,7 +67,46 @@ public class RealTimeDriverTests
         // Event i is due at 10·i ms but starts at 30·i ms (each takes 30 ms): lag 20·i ms.
         Assert.Equal([Ms(0), Ms(30), Ms(60), Ms(90), Ms(120)], logger.Log.ConvertAll(e => e.Wall));
         Assert.Equal(Ms(80), driver.MaxLag);
+        Assert.Equal(Ms(40), driver.MaxLagAt);
         Assert.Equal(5, logger.Log.Count);
+    }
+
+    [Fact]
+    public void Time_spent_between_two_calls_counts_as_lag_instead_of_being_forgiven()
+    {
+        var clock = new ManualWallClock();
+        var system = new ActorSystem();
+        var logger = new WallLogger(clock);
+        ActorRef actor = system.Spawn(logger);
+        actor.Tell(1, Ms(1200));
+        var driver = new RealTimeDriver(system, timeScale: 1, clock);
+
+        driver.RunUntil(Ms(1000));
+        clock.Advance(Ms(500)); // the caller samples and writes for half a second
+        driver.RunUntil(Ms(2000));
+
+        // The run started at wall 0, so the event due at 1.2 s runs at wall 1.5 s: 300 ms late.
+        Assert.Equal([(Ms(1200), Ms(1500), 1)], logger.Log);
+        Assert.Equal(Ms(300), driver.MaxLag);
+        Assert.Equal(Ms(1200), driver.MaxLagAt);
+        Assert.Equal(Ms(2000), clock.Elapsed);
+    }
+
+    [Fact]
+    public void A_burst_at_one_instant_that_outlasts_the_gap_to_the_next_range_end_is_lag()
+    {
+        var clock = new ManualWallClock();
+        var system = new ActorSystem();
+        var logger = new WallLogger(clock) { WorkPerMessage = Ms(40) };
+        ActorRef actor = system.Spawn(logger);
+        for (int i = 0; i < 5; i++) actor.Tell(i, Ms(900)); // five events at one instant: 200 ms of work
+
+        var driver = new RealTimeDriver(system, timeScale: 1, clock);
+        driver.RunUntil(Ms(1000));
+
+        // Nothing follows the burst inside the range, so the lag is how late the range ended.
+        Assert.Equal(Ms(100), driver.MaxLag);
+        Assert.Equal(Ms(1000), driver.MaxLagAt);
     }
 
     [Fact]

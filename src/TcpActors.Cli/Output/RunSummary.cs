@@ -29,6 +29,14 @@ internal static class RunSummary
         double rate = report.WallSeconds > 0 ? report.Events / report.WallSeconds : 0;
         Add(t, "time", string.Create(c, $"{report.VirtualSeconds:0.###} s virtual in {report.WallSeconds:0.###} s wall"));
         Add(t, "events", string.Create(c, $"{report.Events:N0} ({rate:N0}/s)"));
+        if (report.RealTime is { } paced)
+        {
+            // Lag under about 100 ms is within what a dashboard refreshing once a second can show;
+            // beyond it the machine could not keep up at this scale (the result is still exact).
+            string lag = string.Create(c, $"×{paced.TimeScale:0.###}, worst lag {paced.MaxLagSeconds * 1000:0.#} ms at t={paced.MaxLagAtSeconds:0.###} s");
+            bool behind = paced.MaxLagSeconds > RealTimeLag.KeptUpSeconds;
+            Add(t, "real time", behind ? $"[yellow]{Markup.Escape(lag)}: fell behind the wall clock[/]" : Markup.Escape(lag), escape: false);
+        }
         var o = report.Outcomes;
         Add(t, "couples", string.Create(c,
             $"{report.Couples:N0}: completed {o.Completed:N0}, refused {o.Refused:N0}, timed_out {o.TimedOut:N0}, reset {o.Reset:N0}, port_exhausted {o.PortExhausted:N0}, aborted {o.Aborted:N0}, crashed {o.Crashed:N0}, open {o.Open:N0}, not_started {o.NotStarted:N0}"));

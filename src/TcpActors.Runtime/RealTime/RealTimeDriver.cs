@@ -4,7 +4,10 @@ namespace TcpActors.Runtime;
 
 /// <summary>
 /// Runs an <see cref="ActorSystem"/> paced to the wall clock: an event at virtual time v is
-/// delivered no earlier than wall time start + (v − v₀) / <see cref="TimeScale"/>. The event
+/// delivered no earlier than wall time start + (v − v₀) / <see cref="TimeScale"/>, where start
+/// and v₀ are the wall and virtual times of the first <see cref="RunUntil"/>: later calls go on
+/// along the same timeline, so whatever a caller does between two calls (sampling, writing)
+/// shows up as lag instead of being forgiven. The event
 /// order is exactly the virtual-time order, so a run without posted messages gives the same
 /// result as <see cref="ActorSystem.RunUntil"/>. When the loop cannot keep up, it runs late and
 /// says so through <see cref="CurrentLag"/> and <see cref="MaxLag"/> (DESIGN.md §3: lag is
@@ -23,6 +26,9 @@ public sealed class RealTimeDriver
     private readonly ManualResetEventSlim _wake = new(false);
     private long _currentLagTicks;
     private long _maxLagTicks;
+    private long _maxLagAtTicks;
+    private TimeSpan? _wallStart;
+    private TimeSpan _virtualStart;
 
     /// <summary>Creates a driver for <paramref name="system"/>.</summary>
     /// <param name="system">The system to drive; nothing else may drive it meanwhile.</param>
@@ -46,6 +52,9 @@ public sealed class RealTimeDriver
     /// <summary>The largest lag seen so far.</summary>
     public TimeSpan MaxLag => new(Volatile.Read(ref _maxLagTicks));
 
+    /// <summary>The virtual time of the event (or run end) that was <see cref="MaxLag"/> late.</summary>
+    public TimeSpan MaxLagAt => new(Volatile.Read(ref _maxLagAtTicks));
+
     /// <summary>Queues <paramref name="action"/> to run on the loop thread at the current virtual
     /// time. Thread-safe; wakes the loop if it is waiting.</summary>
     public void Post(Action<ActorSystem> action)
@@ -67,8 +76,13 @@ public sealed class RealTimeDriver
             ApplyPosted();
             return 0;
         }
-        TimeSpan wallStart = _clock.Elapsed;
-        TimeSpan virtualStart = _system.Now;
+        if (_wallStart is null)
+        {
+            _wallStart = _clock.Elapsed;
+            _virtualStart = _system.Now;
+        }
+        TimeSpan wallStart = _wallStart.Value;
+        TimeSpan virtualStart = _virtualStart;
         long delivered = 0;
         using CancellationTokenRegistration wakeOnCancel = cancellation.Register(static state => ((ManualResetEventSlim)state!).Set(), _wake);
         while (!cancellation.IsCancellationRequested)
@@ -90,7 +104,9 @@ public sealed class RealTimeDriver
                 if (virtualNow > _system.Now) _system.RunUntil(virtualNow);
                 continue;
             }
-            RecordLag(wallNow - wallDue);
+            // At the end of the range this is how late the range was finished: the last events
+            // before it may have taken longer than the wall clock allowed.
+            RecordLag(wallNow - wallDue, target);
             if (next is null || next > end)
             {
                 _system.RunUntil(end);
@@ -107,9 +123,13 @@ public sealed class RealTimeDriver
         while (_posted.TryDequeue(out Action<ActorSystem>? action)) action(_system);
     }
 
-    private void RecordLag(TimeSpan lag)
+    private void RecordLag(TimeSpan lag, TimeSpan at)
     {
         Volatile.Write(ref _currentLagTicks, lag.Ticks);
-        if (lag.Ticks > Volatile.Read(ref _maxLagTicks)) Volatile.Write(ref _maxLagTicks, lag.Ticks);
+        if (lag.Ticks > Volatile.Read(ref _maxLagTicks))
+        {
+            Volatile.Write(ref _maxLagAtTicks, at.Ticks);
+            Volatile.Write(ref _maxLagTicks, lag.Ticks);
+        }
     }
 }

@@ -167,9 +167,16 @@ internal sealed class Shard
     // ------------------------------------------------------------------ running
 
     /// <summary>Runs the shard to the end of the scenario (or until cancelled) and reports.</summary>
-    public RunReport Run(CancellationToken cancellation, SampleAggregator samples, bool realTime, double timeScale, int threads,
+    /// <remarks>
+    /// Paced (<paramref name="clock"/> not null), a <see cref="RealTimeDriver"/> delivers each event
+    /// when the wall clock reaches its virtual time divided by <paramref name="timeScale"/>, and
+    /// the report says how late the worst one was (<see cref="RealTimeLag"/>): a machine that
+    /// cannot keep up shows it instead of silently stretching time.
+    /// </remarks>
+    public RunReport Run(CancellationToken cancellation, SampleAggregator samples, IWallClock? clock, double timeScale, int threads,
         LiveControl? live = null, int liveSlot = 0)
     {
+        RealTimeDriver? driver = clock is null ? null : new RealTimeDriver(System, timeScale, clock);
         var due = new List<LiveChange>();
         var wall = Stopwatch.StartNew();
         TimeSpan step = Scenario.Run.SampleEvery;
@@ -182,13 +189,16 @@ internal sealed class Shard
         for (TimeSpan t = step; ; t += step)
         {
             if (t > duration) t = duration;
-            if (realTime && !WaitForWallClock(t, timeScale, wall, cancellation)) { interrupted = true; break; }
-            if (!RunUntil(t, cancellation)) { interrupted = true; break; }
+            if (!(driver is null ? RunUntil(t, cancellation) : RunPacedUntil(driver, t, cancellation))) { interrupted = true; break; }
             Sample(row++, t, samples);
             if (t == duration) break;
             if (live is not null) ApplyLive(live, liveSlot, t, due);
         }
         RunReport report = Report(interrupted, wall.Elapsed, threads);
+        if (driver is not null)
+        {
+            report = report with { RealTime = new RealTimeLag { TimeScale = timeScale, MaxLagSeconds = driver.MaxLag.TotalSeconds, MaxLagAtSeconds = driver.MaxLagAt.TotalSeconds } };
+        }
         if (live is not null)
         {
             report = report with { LiveChanges = live.TakenBy(liveSlot) };
@@ -256,11 +266,9 @@ internal sealed class Shard
         return true;
     }
 
-    private static bool WaitForWallClock(TimeSpan t, double timeScale, Stopwatch wall, CancellationToken cancellation)
+    private static bool RunPacedUntil(RealTimeDriver driver, TimeSpan t, CancellationToken cancellation)
     {
-        TimeSpan due = TimeSpan.FromTicks((long)(t.Ticks / timeScale));
-        TimeSpan wait = due - wall.Elapsed;
-        if (wait > TimeSpan.Zero) return !cancellation.WaitHandle.WaitOne(wait);
+        driver.RunUntil(t, cancellation);
         return !cancellation.IsCancellationRequested;
     }
 

@@ -51,6 +51,7 @@ public static class ReportMerger
         double virtualSeconds = double.MaxValue, wall = 0;
         int threads = 0;
         bool interrupted = false;
+        RealTimeLag? realTime = null;
 
         foreach (RunReport r in ordered)
         {
@@ -77,6 +78,7 @@ public static class ReportMerger
             wall = Math.Max(wall, r.WallSeconds);
             threads = Math.Max(threads, r.Threads);
             interrupted |= r.Interrupted;
+            realTime = RealTimeLag.Worst(realTime, r.RealTime);
         }
 
         var report = new RunReport
@@ -106,6 +108,7 @@ public static class ReportMerger
             Histograms = new HistogramBuckets { Handshake = HistogramBuckets.Of(handshake), Connection = HistogramBuckets.Of(connection) },
             Digest = "",
             Interrupted = interrupted,
+            RealTime = realTime,
             TimeSeries = series,
             // Every shard applies the same live changes; an interrupted shard may have applied fewer.
             LiveChanges = LongestLiveChanges(ordered),

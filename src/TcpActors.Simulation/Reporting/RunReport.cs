@@ -63,6 +63,10 @@ public sealed record RunReport
     [JsonPropertyName("interrupted")] public required bool Interrupted { get; init; }
     /// <summary>Chaos applied and removed live (the dashboard's control API), at sample boundaries; replayable with <see cref="Live.LiveControl.Replay"/>.</summary>
     [JsonPropertyName("live_changes")] public IReadOnlyList<Live.LiveChange> LiveChanges { get; init; } = [];
+    /// <summary>How well a paced run (<c>--realtime</c>, <c>--dashboard</c>) kept up with the wall clock; absent in virtual time. Not part of the digest.</summary>
+    [JsonPropertyName("realtime")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RealTimeLag? RealTime { get; init; }
     /// <summary>Per-state counts at every sample (written to <c>timeseries.csv</c>, not to the JSON).</summary>
     [JsonIgnore] public TimeSeries TimeSeries { get; init; } = new();
 }
