@@ -125,8 +125,16 @@ internal sealed class MessageQueue<T> : MessageQueue
 
     /// <summary>Arrays of buckets that have been delivered, for reuse by the next buckets to fill:
     /// only the buckets of the near future hold arrays, so memory follows the number of pending
-    /// entries, not the number of buckets the run has passed through, and the arrays stay warm.</summary>
-    private readonly Stack<Entry[]> _spare = new();
+    /// entries, not the number of buckets the run has passed through, and the arrays stay warm.
+    /// Every bucket array is 16 × 2^k entries long; the spares are kept by k, so that a growing
+    /// bucket finds the next size up instead of whatever array was released last.</summary>
+    private readonly Stack<Entry[]>?[] _spare = new Stack<Entry[]>?[SpareClasses];
+
+    /// <summary>Bit k set when <see cref="_spare"/>[k] holds an array.</summary>
+    private uint _spareClasses;
+
+    /// <summary>Size classes of spare arrays: 16 to 16 × 2^27 entries.</summary>
+    private const int SpareClasses = 28;
 
     /// <summary>Entries of the current bucket (the current slot's array, owned here while current).</summary>
     private Entry[] _current = [];
@@ -160,6 +168,11 @@ internal sealed class MessageQueue<T> : MessageQueue
     /// <summary>Whether the cached head is the sorted run's next entry (else the late arrivals' minimum).</summary>
     private bool _headIsRun;
 
+    /// <summary>Whether the cached head is an entry of a wheel bucket (or the overflow heap) that is
+    /// not current yet. Only an entry added to an empty queue, or an earlier one added after it
+    /// before any is taken, is cached this way; taking the head makes its bucket current.</summary>
+    private bool _headPending;
+
     /// <summary>The owning system, told about stale entries and asked to prefetch targets.</summary>
     private readonly ActorSystem _system;
 
@@ -170,31 +183,37 @@ internal sealed class MessageQueue<T> : MessageQueue
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(in Entry entry, long nowTicks)
     {
+        bool wasEmpty = !HasHead;
+        // An empty queue anchors its wheel at the present, not at its first entry's bucket: a
+        // storm's first FIN arrival (or RTO timer) would otherwise make its own bucket current
+        // at once, and every later entry due in or before that bucket — half a million at the
+        // close burst — would pile into the current bucket's late-arrival heap and array.
+        if (wasEmpty) Follow(nowTicks);
         if (entry.TimeTicks == nowTicks)
         {
             _immediate.Enqueue(entry);
+            if (wasEmpty || Scheduled.Before(entry.TimeTicks, entry.Seq, HeadTime, HeadSeq)) SetHead(_immediate.Tail, immediate: true, run: false);
+            return;
         }
-        else
+        long ahead = (entry.TimeTicks >> BucketShift) - _currentBucket;
+        if (ahead <= 0)
         {
-            long ahead = (entry.TimeTicks >> BucketShift) - _currentBucket;
-            if (ahead <= 0) AddToCurrent(entry);
-            else if (ahead < WheelSize) AddToBucket((int)((entry.TimeTicks >> BucketShift) & WheelMask), entry);
-            else _overflow.Push(entry);
+            AddToCurrent(entry);
+            // A delayed entry earlier than the head goes to the late arrivals, not the run.
+            if (wasEmpty || Scheduled.Before(entry.TimeTicks, entry.Seq, HeadTime, HeadSeq)) SetHead(_current[_currentKeys.Min.Index], immediate: false, run: false);
+            return;
         }
-        if (!HasHead)
+        if (ahead < WheelSize) AddToBucket((int)((entry.TimeTicks >> BucketShift) & WheelMask), entry);
+        else _overflow.Push(entry);
+        if (wasEmpty || (_headPending && Scheduled.Before(entry.TimeTicks, entry.Seq, HeadTime, HeadSeq)))
         {
-            // Let the wheel make the entry's bucket current, so that the head can be taken from it.
-            RefreshHead();
+            // The head is in a bucket that is not current yet: cache its key and make the bucket
+            // current only when the head is taken (see TakeHead). Without a pending head, an entry
+            // in a later bucket than the current one cannot be earlier than the head.
+            SetHead(entry, immediate: false, run: false);
+            _headPending = true;
         }
-        else if (Scheduled.Before(entry.TimeTicks, entry.Seq, HeadTime, HeadSeq))
-        {
-            // Earlier than the head, which is in the current bucket or the FIFO: so the entry's
-            // bucket is not after the current one, and it went to the FIFO or the current bucket.
-            Debug.Assert(entry.TimeTicks == nowTicks || (entry.TimeTicks >> BucketShift) <= _currentBucket);
-            bool immediate = entry.TimeTicks == nowTicks;
-            // A delayed entry earlier than the head went to the late arrivals, not the run.
-            SetHead(immediate ? _immediate.Tail : _current[_currentKeys.Min.Index], immediate, run: false);
-        }
+        Debug.Assert(!Scheduled.Before(entry.TimeTicks, entry.Seq, HeadTime, HeadSeq) || _headPending);
     }
 
     public override bool DeliverHead(ActorSystem system)
@@ -280,6 +299,11 @@ internal sealed class MessageQueue<T> : MessageQueue
     private Entry TakeHead()
     {
         Debug.Assert(HasHead);
+        if (_headPending)
+        {
+            // The head's time has come: make its bucket current (the wheel's ordinary advance).
+            RefreshHead();
+        }
         Entry entry = _headIsImmediate ? _immediate.Dequeue()
             : _headIsRun ? _current[_run[_runNext++]]
             : _current[_currentKeys.Pop().Index];
@@ -323,6 +347,7 @@ internal sealed class MessageQueue<T> : MessageQueue
         {
             case 0:
                 HasHead = false;
+                _headPending = false;
                 break;
             case 1:
                 SetHead(_immediate.Head, immediate: true, run: false);
@@ -340,6 +365,7 @@ internal sealed class MessageQueue<T> : MessageQueue
     private void SetHead(in Entry entry, bool immediate, bool run)
     {
         HasHead = true;
+        _headPending = false;
         HeadTime = entry.TimeTicks;
         HeadSeq = entry.Seq;
         HeadTimer = entry.Timer;
@@ -389,8 +415,7 @@ internal sealed class MessageQueue<T> : MessageQueue
         }
         else
         {
-            bigger = new Entry[entries.Length * 2];
-            Array.Copy(entries, bigger, _bucketCounts![slot]);
+            bigger = Bigger(entries, _bucketCounts![slot]);
         }
         _buckets[slot] = bigger;
         return bigger;
@@ -398,9 +423,21 @@ internal sealed class MessageQueue<T> : MessageQueue
 
     private void GrowCurrent()
     {
-        if (_current.Length == 0) _current = Rent();
-        else Array.Resize(ref _current, _current.Length * 2);
+        _current = _current.Length == 0 ? Rent() : Bigger(_current, _currentCount);
         if (_buckets is not null) _buckets[_currentBucket & WheelMask] = _current;
+    }
+
+    /// <summary>A larger array holding the first <paramref name="count"/> entries of a full one: the
+    /// smallest larger spare if there is one (a burst's buckets reuse the arrays of the buckets the
+    /// burst has already delivered), else twice the size; the smaller array becomes a spare.</summary>
+    private Entry[] Bigger(Entry[] entries, int count)
+    {
+        uint larger = _spareClasses & ~((2u << SpareClassOf(entries.Length)) - 1);
+        Entry[] bigger = larger != 0 ? PopSpare(BitOperations.TrailingZeroCount(larger)) : new Entry[entries.Length * 2];
+        Array.Copy(entries, bigger, count);
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<Entry>()) Array.Clear(entries, 0, count);
+        Recycle(entries);
+        return bigger;
     }
 
     /// <summary>Bucket arrays up to this length are always kept for reuse.</summary>
@@ -420,7 +457,54 @@ internal sealed class MessageQueue<T> : MessageQueue
     /// doubling), never less than <see cref="SpareFloor"/>.</summary>
     private int SpareMaxLength => Math.Max(SpareFloor, (int)(4 * _typicalBucketCount));
 
-    private Entry[] Rent() => _spare.Count > 0 ? _spare.Pop() : new Entry[16];
+    /// <summary>Total length of the arrays in <see cref="_spare"/>.</summary>
+    private long _spareEntries;
+
+    /// <summary>An array for a bucket that has none: the smallest spare, or a new one of 16 entries.</summary>
+    private Entry[] Rent() => _spareClasses == 0 ? new Entry[16] : PopSpare(BitOperations.TrailingZeroCount(_spareClasses));
+
+    private static int SpareClassOf(int length)
+    {
+        Debug.Assert(length >= 16 && BitOperations.IsPow2(length), "bucket arrays are 16 × 2^k long");
+        return BitOperations.Log2((uint)length) - 4;
+    }
+
+    private Entry[] PopSpare(int spareClass)
+    {
+        Stack<Entry[]> stack = _spare[spareClass]!;
+        Entry[] spare = stack.Pop();
+        if (stack.Count == 0) _spareClasses &= ~(1u << spareClass);
+        _spareEntries -= spare.Length;
+        return spare;
+    }
+
+    /// <summary>
+    /// Keeps an emptied (cleared) array for reuse: always when it is of the ordinary size; when
+    /// larger (a burst's bucket), only while the spares hold no more entries than the wheel's
+    /// buckets do, so that during a storm — every FIN, then every ACK and FIN in reply, landing in
+    /// the same hundred buckets, wave after wave — a delivered bucket's array is refilled by the
+    /// next wave instead of being dropped and allocated again (a large-object-heap array each
+    /// time, and the gen2 collections they trigger), and once the storm is over the spares shrink
+    /// back with the wheel (<see cref="TrimSpares"/>).
+    /// </summary>
+    private void Recycle(Entry[] entries)
+    {
+        if (entries.Length <= SpareMaxLength || _spareEntries + entries.Length <= _inBuckets)
+        {
+            int spareClass = SpareClassOf(entries.Length);
+            (_spare[spareClass] ??= new Stack<Entry[]>()).Push(entries);
+            _spareClasses |= 1u << spareClass;
+            _spareEntries += entries.Length;
+        }
+    }
+
+    /// <summary>Lets spares go, the largest first, while they hold more entries than both the
+    /// wheel's buckets and a few ordinary buckets' worth.</summary>
+    private void TrimSpares()
+    {
+        long keep = Math.Max(_inBuckets, 8L * SpareMaxLength);
+        while (_spareEntries > keep && _spareClasses != 0) PopSpare(31 - BitOperations.LeadingZeroCount(_spareClasses));
+    }
 
     /// <summary>Makes the next non-empty bucket current; false when only the FIFO may hold entries.</summary>
     private bool Advance()
@@ -546,11 +630,12 @@ internal sealed class MessageQueue<T> : MessageQueue
             Debug.Assert(ReferenceEquals(_buckets[_currentBucket & WheelMask], _current));
             _buckets[_currentBucket & WheelMask] = null;
             // A burst (every FIN of a storm in one bucket) grows an array to hundreds of
-            // thousands of entries; kept as a spare, it would stay for the rest of the run
-            // (≈ 65 MB at 100k couples). Only arrays of ordinary buckets are recycled.
-            if (_current.Length <= spareMaxLength) _spare.Push(_current);
+            // thousands of entries; kept as a spare for the rest of the run, it would stay
+            // (≈ 65 MB at 100k couples): Recycle keeps it only while the burst lasts.
+            Recycle(_current);
+            TrimSpares();
             _current = [];
-            if (_run.Length > spareMaxLength) _run = [];
+            if (_run.Length > Math.Max(spareMaxLength, _inBuckets)) _run = [];
         }
     }
 
