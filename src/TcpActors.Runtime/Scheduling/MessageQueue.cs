@@ -113,6 +113,14 @@ internal sealed class MessageQueue<T> : MessageQueue
 
     private int[]? _bucketCounts;
 
+    /// <summary>Per slot, the index of its earliest entry (smallest time; entries are appended in
+    /// seq order, so the first of equal times): the head of a bucket that is not current yet.</summary>
+    private int[]? _bucketMin;
+
+    /// <summary>Absolute number of the first occupied bucket after the current one, or -1 when not
+    /// known (recomputed from <see cref="_occupied"/> on demand).</summary>
+    private long _nextOccupied = -1;
+
     /// <summary>One bit per non-empty bucket, to skip empty ones 64 at a time.</summary>
     private ulong[]? _occupied;
 
@@ -168,9 +176,11 @@ internal sealed class MessageQueue<T> : MessageQueue
     /// <summary>Whether the cached head is the sorted run's next entry (else the late arrivals' minimum).</summary>
     private bool _headIsRun;
 
-    /// <summary>Whether the cached head is an entry of a wheel bucket (or the overflow heap) that is
-    /// not current yet. Only an entry added to an empty queue, or an earlier one added after it
-    /// before any is taken, is cached this way; taking the head makes its bucket current.</summary>
+    /// <summary>Whether the cached head is an entry of a wheel bucket (or of the overflow heap)
+    /// that is not current yet. A bucket becomes current only when its first entry is taken, at
+    /// its time: made current earlier, every entry sent later for that bucket or one before it
+    /// (at a storm: hundreds of thousands of timers and arrivals) would have to go to the late
+    /// arrivals' heap and the current array instead of the wheel.</summary>
     private bool _headPending;
 
     /// <summary>The owning system, told about stale entries and asked to prefetch targets.</summary>
@@ -208,8 +218,8 @@ internal sealed class MessageQueue<T> : MessageQueue
         if (wasEmpty || (_headPending && Scheduled.Before(entry.TimeTicks, entry.Seq, HeadTime, HeadSeq)))
         {
             // The head is in a bucket that is not current yet: cache its key and make the bucket
-            // current only when the head is taken (see TakeHead). Without a pending head, an entry
-            // in a later bucket than the current one cannot be earlier than the head.
+            // current only when the head is taken (see TakeHead). A head in the FIFO or the current
+            // bucket is earlier than any entry of a later bucket.
             SetHead(entry, immediate: false, run: false);
             _headPending = true;
         }
@@ -272,18 +282,25 @@ internal sealed class MessageQueue<T> : MessageQueue
                     Entry[] entries = _buckets![slot]!;
                     int count = _bucketCounts![slot];
                     kept = 0;
+                    int min = 0;
                     for (int i = 0; i < count; i++)
                     {
                         if (IsStale(system, entries[i])) system.OnStaleEntryDropped();
-                        else entries[kept++] = entries[i];
+                        else
+                        {
+                            if (kept == 0 || entries[i].TimeTicks < entries[min].TimeTicks) min = kept;
+                            entries[kept++] = entries[i];
+                        }
                     }
                     Array.Clear(entries, kept, count - kept);
                     _inBuckets -= count - kept;
                     _bucketCounts[slot] = kept;
+                    _bucketMin![slot] = min;
                     if (kept == 0) _occupied[word] &= ~(1UL << (slot & 63));
                 }
             }
         }
+        _nextOccupied = -1;
         RefreshHead();
     }
 
@@ -292,6 +309,7 @@ internal sealed class MessageQueue<T> : MessageQueue
         if (Count != 0 || (nowTicks >> BucketShift) <= _currentBucket) return;
         ReleaseCurrent();
         _currentBucket = nowTicks >> BucketShift;
+        _nextOccupied = -1;
         TakeSlotAsCurrent((int)(_currentBucket & WheelMask));
     }
 
@@ -301,7 +319,8 @@ internal sealed class MessageQueue<T> : MessageQueue
         Debug.Assert(HasHead);
         if (_headPending)
         {
-            // The head's time has come: make its bucket current (the wheel's ordinary advance).
+            // The head's time has come: make its bucket current.
+            Advance();
             RefreshHead();
         }
         Entry entry = _headIsImmediate ? _immediate.Dequeue()
@@ -318,8 +337,10 @@ internal sealed class MessageQueue<T> : MessageQueue
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void RefreshHead()
     {
-        if (_runNext == _runLength && _currentKeys.Count == 0) Advance();
-        int best = 0; // 0 none, 1 FIFO, 2 run, 3 late arrivals
+        // The current bucket stays current until a later bucket's entry is taken; once its
+        // entries are delivered, its array is refilled from the start.
+        if (_runNext == _runLength && _currentKeys.Count == 0 && _currentCount > 0) EmptyCurrent();
+        int best = 0; // 0 none, 1 FIFO, 2 run, 3 late arrivals, 4 a bucket not current yet
         long time = 0, seq = 0;
         if (_immediate.Count > 0)
         {
@@ -342,6 +363,17 @@ internal sealed class MessageQueue<T> : MessageQueue
         {
             ref readonly Key late = ref _currentKeys.Min;
             if (best == 0 || Scheduled.Before(late.TimeTicks, late.Seq, time, seq)) best = 3;
+        }
+        else if (_runNext == _runLength && (_inBuckets > 0 || _overflow.Count > 0))
+        {
+            // The current bucket is used up: the head may be the earliest entry of the wheel.
+            ref readonly Entry pending = ref PendingMin();
+            if (best == 0 || Scheduled.Before(pending.TimeTicks, pending.Seq, time, seq))
+            {
+                SetHead(pending, immediate: false, run: false);
+                _headPending = true;
+                return;
+            }
         }
         switch (best)
         {
@@ -392,14 +424,39 @@ internal sealed class MessageQueue<T> : MessageQueue
         if (entries is null || count == entries.Length) entries = GrowBucket(slot);
         entries[count] = entry;
         _bucketCounts[slot] = count + 1;
-        if (count == 0) _occupied![slot >> 6] |= 1UL << (slot & 63);
+        if (count == 0)
+        {
+            _occupied![slot >> 6] |= 1UL << (slot & 63);
+            _bucketMin![slot] = 0;
+            long bucket = entry.TimeTicks >> BucketShift;
+            if (bucket < _nextOccupied) _nextOccupied = bucket;
+        }
+        else if (entry.TimeTicks < entries[_bucketMin![slot]].TimeTicks)
+        {
+            _bucketMin[slot] = count;
+        }
         _inBuckets++;
+    }
+
+    /// <summary>The earliest entry outside the current bucket: the first entry of the next
+    /// occupied bucket or the overflow heap's minimum, whichever is earlier.</summary>
+    private ref readonly Entry PendingMin()
+    {
+        if (_inBuckets > 0)
+        {
+            if (_nextOccupied < 0) _nextOccupied = _currentBucket + DistanceToNextOccupied();
+            int slot = (int)(_nextOccupied & WheelMask);
+            ref readonly Entry first = ref _buckets![slot]![_bucketMin![slot]];
+            if (_overflow.Count == 0 || Scheduled.Before(first, _overflow.Min)) return ref first;
+        }
+        return ref _overflow.Min;
     }
 
     private void AllocateWheel()
     {
         _buckets = new Entry[]?[WheelSize];
         _bucketCounts = new int[WheelSize];
+        _bucketMin = new int[WheelSize];
         _occupied = new ulong[WheelSize / 64];
         // The current bucket's array belongs to its slot.
         _buckets[_currentBucket & WheelMask] = _current.Length > 0 ? _current : null;
@@ -498,11 +555,12 @@ internal sealed class MessageQueue<T> : MessageQueue
         }
     }
 
-    /// <summary>Lets spares go, the largest first, while they hold more entries than both the
-    /// wheel's buckets and a few ordinary buckets' worth.</summary>
+    /// <summary>Lets spares go, the largest first, while they hold more entries than the wheel's
+    /// buckets (and than a few small buckets' worth): in a steady workload the arrays in
+    /// circulation are a small fraction of the pending entries, so only a burst's are let go.</summary>
     private void TrimSpares()
     {
-        long keep = Math.Max(_inBuckets, 8L * SpareMaxLength);
+        long keep = Math.Max(_inBuckets, 4L * SpareFloor);
         while (_spareEntries > keep && _spareClasses != 0) PopSpare(31 - BitOperations.LeadingZeroCount(_spareClasses));
     }
 
@@ -513,11 +571,12 @@ internal sealed class MessageQueue<T> : MessageQueue
         // Every entry of the current bucket has been taken: its array can be refilled from the start.
         ReleaseCurrent();
         long next = long.MaxValue;
-        if (_inBuckets > 0) next = _currentBucket + DistanceToNextOccupied();
+        if (_inBuckets > 0) next = _nextOccupied >= 0 ? _nextOccupied : _currentBucket + DistanceToNextOccupied();
         if (_overflow.Count > 0) next = Math.Min(next, _overflow.Min.TimeTicks >> BucketShift);
         if (next == long.MaxValue) return false;
 
         _currentBucket = next;
+        _nextOccupied = -1;
         int slot = (int)(next & WheelMask);
         TakeSlotAsCurrent(slot);
         int fromWheel = _currentCount;
@@ -618,14 +677,11 @@ internal sealed class MessageQueue<T> : MessageQueue
     /// one lap later; references are cleared so that they do not keep actors alive.</summary>
     private void ReleaseCurrent()
     {
-        Debug.Assert(_currentKeys.Count == 0 && _runNext == _runLength);
-        _runNext = _runLength = 0;
-        if (RuntimeHelpers.IsReferenceOrContainsReferences<Entry>()) Array.Clear(_current, 0, _currentCount);
-        int delivered = _currentCount;
-        _currentCount = 0;
+        EmptyCurrent();
+        int delivered = _deliveredInCurrent;
+        _deliveredInCurrent = 0;
         if (_buckets is not null && _current.Length > 0)
         {
-            int spareMaxLength = SpareMaxLength;
             _typicalBucketCount += (delivered - _typicalBucketCount) / 64;
             Debug.Assert(ReferenceEquals(_buckets[_currentBucket & WheelMask], _current));
             _buckets[_currentBucket & WheelMask] = null;
@@ -635,8 +691,33 @@ internal sealed class MessageQueue<T> : MessageQueue
             Recycle(_current);
             TrimSpares();
             _current = [];
-            if (_run.Length > Math.Max(spareMaxLength, _inBuckets)) _run = [];
         }
+    }
+
+    /// <summary>Entries delivered from the current bucket before its array was emptied for reuse
+    /// (<see cref="EmptyCurrent"/>), for the typical bucket size.</summary>
+    private int _deliveredInCurrent;
+
+    /// <summary>Forgets the delivered entries of the current bucket (references cleared, so they
+    /// do not keep actors alive); the bucket stays current.</summary>
+    private void EmptyCurrent()
+    {
+        Debug.Assert(_currentKeys.Count == 0 && _runNext == _runLength);
+        _runNext = _runLength = 0;
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<Entry>()) Array.Clear(_current, 0, _currentCount);
+        _deliveredInCurrent += _currentCount;
+        _currentCount = 0;
+        int spareMaxLength = SpareMaxLength;
+        if (_current.Length > spareMaxLength)
+        {
+            // A burst's array does not stay with a bucket that may remain current for a long
+            // time (nothing later pending): it goes to the spares while the burst lasts.
+            if (_buckets is not null) _buckets[_currentBucket & WheelMask] = null;
+            Recycle(_current);
+            _current = [];
+        }
+        if (_run.Length > Math.Max(spareMaxLength, _inBuckets)) _run = [];
+        TrimSpares();
     }
 
     private void TakeSlotAsCurrent(int slot)
