@@ -537,16 +537,16 @@ internal sealed class MessageQueue<T> : MessageQueue
 
     /// <summary>
     /// Keeps an emptied (cleared) array for reuse: always when it is of the ordinary size; when
-    /// larger (a burst's bucket), only while the spares hold no more entries than the wheel's
-    /// buckets do, so that during a storm — every FIN, then every ACK and FIN in reply, landing in
+    /// larger (a burst's bucket), only while the spares hold no more entries than are pending
+    /// outside the current bucket, so that during a storm — every FIN, then every ACK and FIN in reply, landing in
     /// the same hundred buckets, wave after wave — a delivered bucket's array is refilled by the
     /// next wave instead of being dropped and allocated again (a large-object-heap array each
     /// time, and the gen2 collections they trigger), and once the storm is over the spares shrink
-    /// back with the wheel (<see cref="TrimSpares"/>).
+    /// back with the pending entries (<see cref="TrimSpares"/>).
     /// </summary>
     private void Recycle(Entry[] entries)
     {
-        if (entries.Length <= SpareMaxLength || _spareEntries + entries.Length <= _inBuckets)
+        if (entries.Length <= SpareMaxLength || _spareEntries + entries.Length <= PendingOutsideCurrent)
         {
             int spareClass = SpareClassOf(entries.Length);
             (_spare[spareClass] ??= new Stack<Entry[]>()).Push(entries);
@@ -555,12 +555,17 @@ internal sealed class MessageQueue<T> : MessageQueue
         }
     }
 
-    /// <summary>Lets spares go, the largest first, while they hold more entries than the wheel's
-    /// buckets (and than a few small buckets' worth): in a steady workload the arrays in
+    /// <summary>Entries that will pass through a bucket array when their bucket becomes current:
+    /// those of the wheel and of the overflow heap (a storm's TIME_WAIT expiries, due 60 s after
+    /// the burst, refill the burst's arrays instead of allocating their own).</summary>
+    private int PendingOutsideCurrent => _inBuckets + _overflow.Count;
+
+    /// <summary>Lets spares go, the largest first, while they hold more entries than are pending
+    /// outside the current bucket (and than a few small buckets' worth): in a steady workload the arrays in
     /// circulation are a small fraction of the pending entries, so only a burst's are let go.</summary>
     private void TrimSpares()
     {
-        long keep = Math.Max(_inBuckets, 4L * SpareFloor);
+        long keep = Math.Max(PendingOutsideCurrent, 4L * SpareFloor);
         while (_spareEntries > keep && _spareClasses != 0) PopSpare(31 - BitOperations.LeadingZeroCount(_spareClasses));
     }
 
