@@ -520,6 +520,15 @@ internal sealed class MessageQueue<T> : MessageQueue
     /// <summary>An array for a bucket that has none: the smallest spare, or a new one of 16 entries.</summary>
     private Entry[] Rent() => _spareClasses == 0 ? new Entry[16] : PopSpare(BitOperations.TrailingZeroCount(_spareClasses));
 
+    /// <summary>An empty array of at least <paramref name="length"/> entries: the smallest spare
+    /// that is long enough, or a new one.</summary>
+    private Entry[] RentAtLeast(int length)
+    {
+        length = (int)Math.Max(16, BitOperations.RoundUpToPowerOf2((uint)length));
+        uint fitting = _spareClasses & ~((1u << SpareClassOf(length)) - 1);
+        return fitting != 0 ? PopSpare(BitOperations.TrailingZeroCount(fitting)) : new Entry[length];
+    }
+
     private static int SpareClassOf(int length)
     {
         Debug.Assert(length >= 16 && BitOperations.IsPow2(length), "bucket arrays are 16 × 2^k long");
@@ -585,6 +594,7 @@ internal sealed class MessageQueue<T> : MessageQueue
         int slot = (int)(next & WheelMask);
         TakeSlotAsCurrent(slot);
         int fromWheel = _currentCount;
+        if (_overflow.Count > 0 && _overflow.Min.TimeTicks >> BucketShift == next) ReserveForOverflow(next);
         while (_overflow.Count > 0 && _overflow.Min.TimeTicks >> BucketShift == next) Append(_overflow.Pop());
         SortRun(fromWheel);
         return true;
@@ -670,6 +680,40 @@ internal sealed class MessageQueue<T> : MessageQueue
         {
             Debug.Assert(Scheduled.Before(_current[_run[i - 1]], _current[_run[i]]), "run out of (time, seq) order");
         }
+    }
+
+    /// <summary>Overflow entries above which a bucket taking them sizes its array once.</summary>
+    private const int ReserveAbove = 4096;
+
+    /// <summary>
+    /// Sizes the current array for the overflow entries that fall due in <paramref name="bucket"/>
+    /// when they may be many: a storm's close commands, all due at one instant, are half a million
+    /// entries per shard, and appending them one by one would double the array twenty times (the
+    /// smaller copies left as large-object garbage at the peak of the storm). Counting them is one
+    /// pass over the heap, done only when a leaf of the heap is due in the same bucket as its
+    /// minimum, which is rare unless most of the heap is (TIME_WAIT expiries spread over a
+    /// hundred buckets pass about one bucket in a hundred).
+    /// </summary>
+    private void ReserveForOverflow(long bucket)
+    {
+        ReadOnlySpan<Entry> keys = _overflow.Keys;
+        if (keys.Length <= ReserveAbove || keys[^1].TimeTicks >> BucketShift != bucket) return;
+        int due = 0;
+        foreach (ref readonly Entry key in keys)
+        {
+            if (key.TimeTicks >> BucketShift == bucket) due++;
+        }
+        int needed = _currentCount + due;
+        if (needed <= _current.Length) return;
+        Entry[] reserved = RentAtLeast(needed);
+        Array.Copy(_current, reserved, _currentCount);
+        if (_current.Length > 0)
+        {
+            if (RuntimeHelpers.IsReferenceOrContainsReferences<Entry>()) Array.Clear(_current, 0, _currentCount);
+            Recycle(_current);
+        }
+        _current = reserved;
+        if (_buckets is not null) _buckets[_currentBucket & WheelMask] = _current;
     }
 
     private void Append(in Entry entry)
