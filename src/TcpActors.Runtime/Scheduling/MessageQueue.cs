@@ -117,6 +117,10 @@ internal sealed class MessageQueue<T> : MessageQueue
     /// seq order, so the first of equal times): the head of a bucket that is not current yet.</summary>
     private int[]? _bucketMin;
 
+    /// <summary>Per slot, the time of its earliest entry, so that an append compares with it
+    /// without reading the bucket's array at a random place.</summary>
+    private long[]? _bucketMinTicks;
+
     /// <summary>Absolute number of the first occupied bucket after the current one, or -1 when not
     /// known (recomputed from <see cref="_occupied"/> on demand).</summary>
     private long _nextOccupied = -1;
@@ -296,6 +300,7 @@ internal sealed class MessageQueue<T> : MessageQueue
                     _inBuckets -= count - kept;
                     _bucketCounts[slot] = kept;
                     _bucketMin![slot] = min;
+                    if (kept > 0) _bucketMinTicks![slot] = entries[min].TimeTicks;
                     if (kept == 0) _occupied[word] &= ~(1UL << (slot & 63));
                 }
             }
@@ -317,12 +322,7 @@ internal sealed class MessageQueue<T> : MessageQueue
     private Entry TakeHead()
     {
         Debug.Assert(HasHead);
-        if (_headPending)
-        {
-            // The head's time has come: make its bucket current.
-            Advance();
-            RefreshHead();
-        }
+        if (_headPending) MakePendingHeadCurrent();
         Entry entry = _headIsImmediate ? _immediate.Dequeue()
             : _headIsRun ? _current[_run[_runNext++]]
             : _current[_currentKeys.Pop().Index];
@@ -330,6 +330,15 @@ internal sealed class MessageQueue<T> : MessageQueue
         // Refresh before delivering: the handler may send more messages of this type.
         RefreshHead();
         return entry;
+    }
+
+    /// <summary>The head's time has come: its bucket becomes current (once per bucket, so kept out
+    /// of the inlined per-message path).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void MakePendingHeadCurrent()
+    {
+        Advance();
+        RefreshHead();
     }
 
     /// <summary>Recomputes the head: the earliest of the FIFO's head, the sorted run's next entry
@@ -364,16 +373,10 @@ internal sealed class MessageQueue<T> : MessageQueue
             ref readonly Key late = ref _currentKeys.Min;
             if (best == 0 || Scheduled.Before(late.TimeTicks, late.Seq, time, seq)) best = 3;
         }
-        else if (_runNext == _runLength && (_inBuckets > 0 || _overflow.Count > 0))
+        else if (_runNext == _runLength && (_inBuckets > 0 || _overflow.Count > 0) && TakePendingHead(best, time, seq))
         {
-            // The current bucket is used up: the head may be the earliest entry of the wheel.
-            ref readonly Entry pending = ref PendingMin();
-            if (best == 0 || Scheduled.Before(pending.TimeTicks, pending.Seq, time, seq))
-            {
-                SetHead(pending, immediate: false, run: false);
-                _headPending = true;
-                return;
-            }
+            // The current bucket is used up and the head is the earliest entry of the wheel.
+            return;
         }
         switch (best)
         {
@@ -428,14 +431,28 @@ internal sealed class MessageQueue<T> : MessageQueue
         {
             _occupied![slot >> 6] |= 1UL << (slot & 63);
             _bucketMin![slot] = 0;
+            _bucketMinTicks![slot] = entry.TimeTicks;
             long bucket = entry.TimeTicks >> BucketShift;
             if (bucket < _nextOccupied) _nextOccupied = bucket;
         }
-        else if (entry.TimeTicks < entries[_bucketMin![slot]].TimeTicks)
+        else if (entry.TimeTicks < _bucketMinTicks![slot])
         {
-            _bucketMin[slot] = count;
+            _bucketMin![slot] = count;
+            _bucketMinTicks[slot] = entry.TimeTicks;
         }
         _inBuckets++;
+    }
+
+    /// <summary>Makes the earliest entry outside the current bucket the (pending) head if it comes
+    /// before the candidate (<paramref name="best"/> 0: none) of the FIFO.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TakePendingHead(int best, long time, long seq)
+    {
+        ref readonly Entry pending = ref PendingMin();
+        if (best != 0 && !Scheduled.Before(pending.TimeTicks, pending.Seq, time, seq)) return false;
+        SetHead(pending, immediate: false, run: false);
+        _headPending = true;
+        return true;
     }
 
     /// <summary>The earliest entry outside the current bucket: the first entry of the next
@@ -457,6 +474,7 @@ internal sealed class MessageQueue<T> : MessageQueue
         _buckets = new Entry[]?[WheelSize];
         _bucketCounts = new int[WheelSize];
         _bucketMin = new int[WheelSize];
+        _bucketMinTicks = new long[WheelSize];
         _occupied = new ulong[WheelSize / 64];
         // The current bucket's array belongs to its slot.
         _buckets[_currentBucket & WheelMask] = _current.Length > 0 ? _current : null;
@@ -517,8 +535,20 @@ internal sealed class MessageQueue<T> : MessageQueue
     /// <summary>Total length of the arrays in <see cref="_spare"/>.</summary>
     private long _spareEntries;
 
-    /// <summary>An array for a bucket that has none: the smallest spare, or a new one of 16 entries.</summary>
-    private Entry[] Rent() => _spareClasses == 0 ? new Entry[16] : PopSpare(BitOperations.TrailingZeroCount(_spareClasses));
+    /// <summary>Size class of the last delivered bucket's array that became a spare.</summary>
+    private int _deliveredSpareClass;
+
+    /// <summary>An array for a bucket that has none: one of the size of the last delivered bucket's
+    /// (warm in the cache, and as large as a bucket of this workload needs), else the largest spare,
+    /// else a new one of 16 entries.</summary>
+    private Entry[] Rent()
+    {
+        if (_spareClasses == 0) return new Entry[16];
+        int spareClass = (_spareClasses & (1u << _deliveredSpareClass)) != 0
+            ? _deliveredSpareClass
+            : 31 - BitOperations.LeadingZeroCount(_spareClasses);
+        return PopSpare(spareClass);
+    }
 
     /// <summary>An empty array of at least <paramref name="length"/> entries: the smallest spare
     /// that is long enough, or a new one.</summary>
@@ -551,9 +581,9 @@ internal sealed class MessageQueue<T> : MessageQueue
     /// the same hundred buckets, wave after wave — a delivered bucket's array is refilled by the
     /// next wave instead of being dropped and allocated again (a large-object-heap array each
     /// time, and the gen2 collections they trigger), and once the storm is over the spares shrink
-    /// back with the pending entries (<see cref="TrimSpares"/>).
+    /// back with the pending entries (<see cref="TrimSpares"/>). True when kept.
     /// </summary>
-    private void Recycle(Entry[] entries)
+    private bool Recycle(Entry[] entries)
     {
         if (entries.Length <= SpareMaxLength || _spareEntries + entries.Length <= PendingOutsideCurrent)
         {
@@ -561,7 +591,9 @@ internal sealed class MessageQueue<T> : MessageQueue
             (_spare[spareClass] ??= new Stack<Entry[]>()).Push(entries);
             _spareClasses |= 1u << spareClass;
             _spareEntries += entries.Length;
+            return true;
         }
+        return false;
     }
 
     /// <summary>Entries that will pass through a bucket array when their bucket becomes current:
@@ -737,7 +769,7 @@ internal sealed class MessageQueue<T> : MessageQueue
             // A burst (every FIN of a storm in one bucket) grows an array to hundreds of
             // thousands of entries; kept as a spare for the rest of the run, it would stay
             // (≈ 65 MB at 100k couples): Recycle keeps it only while the burst lasts.
-            Recycle(_current);
+            if (Recycle(_current)) _deliveredSpareClass = SpareClassOf(_current.Length);
             TrimSpares();
             _current = [];
         }
@@ -749,6 +781,7 @@ internal sealed class MessageQueue<T> : MessageQueue
 
     /// <summary>Forgets the delivered entries of the current bucket (references cleared, so they
     /// do not keep actors alive); the bucket stays current.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void EmptyCurrent()
     {
         Debug.Assert(_currentKeys.Count == 0 && _runNext == _runLength);
