@@ -51,6 +51,9 @@ internal abstract class MessageQueue
 /// becomes current, a stable counting sort on the tick within the bucket puts the positions of
 /// its entries in (time, seq) order, while the entries stay where they were written; the few
 /// entries added to the current bucket afterwards are ordered by a small heap of 24-byte keys.
+/// A bucket becomes current only when its first entry is taken, at its time (until then the
+/// cached head is that entry, found from a per-slot minimum), and a storm's bucket arrays are
+/// recycled through the storm (see <see cref="Recycle"/>).
 /// Struct messages are never boxed and, once the arrays have grown to the workload's high-water
 /// mark, nothing is allocated.
 /// </summary>
@@ -342,7 +345,8 @@ internal sealed class MessageQueue<T> : MessageQueue
     }
 
     /// <summary>Recomputes the head: the earliest of the FIFO's head, the sorted run's next entry
-    /// and the late arrivals' minimum, loading the next bucket when the current one is used up.</summary>
+    /// and the late arrivals' minimum, or, when the current bucket is used up, the earliest entry
+    /// of the next bucket or the overflow heap (a pending head: its bucket is not current yet).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void RefreshHead()
     {
@@ -577,11 +581,11 @@ internal sealed class MessageQueue<T> : MessageQueue
     /// <summary>
     /// Keeps an emptied (cleared) array for reuse: always when it is of the ordinary size; when
     /// larger (a burst's bucket), only while the spares hold no more entries than are pending
-    /// outside the current bucket, so that during a storm — every FIN, then every ACK and FIN in reply, landing in
-    /// the same hundred buckets, wave after wave — a delivered bucket's array is refilled by the
-    /// next wave instead of being dropped and allocated again (a large-object-heap array each
-    /// time, and the gen2 collections they trigger), and once the storm is over the spares shrink
-    /// back with the pending entries (<see cref="TrimSpares"/>). True when kept.
+    /// outside the current bucket, so that during a storm — every FIN, then every ACK and FIN in
+    /// reply, landing in the same hundred buckets, wave after wave — a delivered bucket's array is
+    /// refilled by the next wave instead of being dropped and allocated again (a large-object-heap
+    /// array each time, and the gen2 collections they trigger), and once the storm is over the
+    /// spares shrink back with the pending entries (<see cref="TrimSpares"/>). True when kept.
     /// </summary>
     private bool Recycle(Entry[] entries)
     {
@@ -602,8 +606,8 @@ internal sealed class MessageQueue<T> : MessageQueue
     private int PendingOutsideCurrent => _inBuckets + _overflow.Count;
 
     /// <summary>Lets spares go, the largest first, while they hold more entries than are pending
-    /// outside the current bucket (and than a few small buckets' worth): in a steady workload the arrays in
-    /// circulation are a small fraction of the pending entries, so only a burst's are let go.</summary>
+    /// outside the current bucket (and than a few small buckets' worth): in a steady workload the
+    /// arrays in circulation are a small fraction of the pending entries, so only a burst's go.</summary>
     private void TrimSpares()
     {
         long keep = Math.Max(PendingOutsideCurrent, 4L * SpareFloor);
