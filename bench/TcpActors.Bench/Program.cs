@@ -4,6 +4,7 @@ using TcpActors.Bench;
 // Each benchmark prints one JSON object on stdout; progress goes to stderr.
 var benchmarks = new SortedDictionary<string, Func<string[], int>>(StringComparer.Ordinal)
 {
+    ["allocations"] = AllocationBenchmark.Run,
     ["realtime-capacity"] = RealTimeCapacityBenchmark.Run,
     ["runtime"] = RuntimeBenchmark.Run,
     ["side-by-side"] = SideBySideBenchmark.Run,

@@ -36,8 +36,9 @@ public class RunCommandTests
         Assert.Equal("teardown-storm", r.GetProperty("scenario").GetString());
         Assert.Equal(42UL, r.GetProperty("seed").GetUInt64());
         Assert.Equal("linux", r.GetProperty("profile").GetString());
-        Assert.Equal(1, r.GetProperty("shards").GetInt32());
-        Assert.Equal(1, r.GetProperty("threads").GetInt32());
+        // The built-in storm is two cells, run on one thread per cell up to the machine's cores.
+        Assert.Equal(2, r.GetProperty("shards").GetInt32());
+        Assert.Equal(Math.Min(2, Environment.ProcessorCount), r.GetProperty("threads").GetInt32());
         Assert.Equal(100.0, r.GetProperty("virtual_seconds").GetDouble());
         Assert.True(r.GetProperty("wall_seconds").GetDouble() > 0);
         Assert.True(r.GetProperty("events").GetInt64() > 40 * 9, "at least nine segments per couple's life");

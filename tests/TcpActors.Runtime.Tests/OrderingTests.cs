@@ -29,6 +29,32 @@ public class OrderingTests
     }
 
     [Fact]
+    public void Messages_sent_after_a_later_one_into_an_empty_queue_still_arrive_in_time_order()
+    {
+        // The first message makes its bucket the queue's head; the many sent after it for the
+        // same and earlier buckets (a storm's arrivals spread by jitter) must still come in time
+        // order, each at its own time.
+        var system = new ActorSystem();
+        var recorder = new Recorder();
+        ActorRef target = system.Spawn(recorder);
+        var random = new Random(7);
+        target.Tell(12_000, TimeSpan.FromMicroseconds(12_000));
+        for (int i = 0; i < 2_000; i++)
+        {
+            int dueMicroseconds = 1 + random.Next(12_000);
+            target.Tell(dueMicroseconds, TimeSpan.FromMicroseconds(dueMicroseconds));
+        }
+        system.RunUntilIdle();
+
+        Assert.Equal(2_001, recorder.Log.Count);
+        for (int i = 0; i < recorder.Log.Count; i++)
+        {
+            Assert.Equal(TimeSpan.FromMicroseconds((int)recorder.Log[i].Message), recorder.Log[i].At);
+            if (i > 0) Assert.True(recorder.Log[i - 1].At <= recorder.Log[i].At, $"message {i} out of time order");
+        }
+    }
+
+    [Fact]
     public void Messages_due_at_the_same_instant_run_in_send_order_even_when_sent_at_different_times()
     {
         var system = new ActorSystem();

@@ -25,6 +25,9 @@ internal sealed class EventHeap<TEntry> where TEntry : struct, IScheduled
     /// <summary>The smallest key; only valid when <see cref="Count"/> &gt; 0.</summary>
     public ref readonly TEntry Min => ref _keys[0];
 
+    /// <summary>The keys held, in heap order (not sorted).</summary>
+    public ReadOnlySpan<TEntry> Keys => _keys.AsSpan(0, _count);
+
     public void Push(in TEntry key)
     {
         if (_count == _keys.Length) Array.Resize(ref _keys, _keys.Length * 2);

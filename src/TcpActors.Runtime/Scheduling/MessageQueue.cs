@@ -51,6 +51,9 @@ internal abstract class MessageQueue
 /// becomes current, a stable counting sort on the tick within the bucket puts the positions of
 /// its entries in (time, seq) order, while the entries stay where they were written; the few
 /// entries added to the current bucket afterwards are ordered by a small heap of 24-byte keys.
+/// A bucket becomes current only when its first entry is taken, at its time (until then the
+/// cached head is that entry, found from a per-slot minimum), and a storm's bucket arrays are
+/// recycled through the storm (see <see cref="Recycle"/>).
 /// Struct messages are never boxed and, once the arrays have grown to the workload's high-water
 /// mark, nothing is allocated.
 /// </summary>
@@ -113,6 +116,18 @@ internal sealed class MessageQueue<T> : MessageQueue
 
     private int[]? _bucketCounts;
 
+    /// <summary>Per slot, the index of its earliest entry (smallest time; entries are appended in
+    /// seq order, so the first of equal times): the head of a bucket that is not current yet.</summary>
+    private int[]? _bucketMin;
+
+    /// <summary>Per slot, the time of its earliest entry, so that an append compares with it
+    /// without reading the bucket's array at a random place.</summary>
+    private long[]? _bucketMinTicks;
+
+    /// <summary>Absolute number of the first occupied bucket after the current one, or -1 when not
+    /// known (recomputed from <see cref="_occupied"/> on demand).</summary>
+    private long _nextOccupied = -1;
+
     /// <summary>One bit per non-empty bucket, to skip empty ones 64 at a time.</summary>
     private ulong[]? _occupied;
 
@@ -125,8 +140,16 @@ internal sealed class MessageQueue<T> : MessageQueue
 
     /// <summary>Arrays of buckets that have been delivered, for reuse by the next buckets to fill:
     /// only the buckets of the near future hold arrays, so memory follows the number of pending
-    /// entries, not the number of buckets the run has passed through, and the arrays stay warm.</summary>
-    private readonly Stack<Entry[]> _spare = new();
+    /// entries, not the number of buckets the run has passed through, and the arrays stay warm.
+    /// Every bucket array is 16 × 2^k entries long; the spares are kept by k, so that a growing
+    /// bucket finds the next size up instead of whatever array was released last.</summary>
+    private readonly Stack<Entry[]>?[] _spare = new Stack<Entry[]>?[SpareClasses];
+
+    /// <summary>Bit k set when <see cref="_spare"/>[k] holds an array.</summary>
+    private uint _spareClasses;
+
+    /// <summary>Size classes of spare arrays: 16 to 16 × 2^27 entries.</summary>
+    private const int SpareClasses = 28;
 
     /// <summary>Entries of the current bucket (the current slot's array, owned here while current).</summary>
     private Entry[] _current = [];
@@ -160,6 +183,13 @@ internal sealed class MessageQueue<T> : MessageQueue
     /// <summary>Whether the cached head is the sorted run's next entry (else the late arrivals' minimum).</summary>
     private bool _headIsRun;
 
+    /// <summary>Whether the cached head is an entry of a wheel bucket (or of the overflow heap)
+    /// that is not current yet. A bucket becomes current only when its first entry is taken, at
+    /// its time: made current earlier, every entry sent later for that bucket or one before it
+    /// (at a storm: hundreds of thousands of timers and arrivals) would have to go to the late
+    /// arrivals' heap and the current array instead of the wheel.</summary>
+    private bool _headPending;
+
     /// <summary>The owning system, told about stale entries and asked to prefetch targets.</summary>
     private readonly ActorSystem _system;
 
@@ -170,31 +200,37 @@ internal sealed class MessageQueue<T> : MessageQueue
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(in Entry entry, long nowTicks)
     {
+        bool wasEmpty = !HasHead;
+        // An empty queue anchors its wheel at the present, not at its first entry's bucket: a
+        // storm's first FIN arrival (or RTO timer) would otherwise make its own bucket current
+        // at once, and every later entry due in or before that bucket — half a million at the
+        // close burst — would pile into the current bucket's late-arrival heap and array.
+        if (wasEmpty) Follow(nowTicks);
         if (entry.TimeTicks == nowTicks)
         {
             _immediate.Enqueue(entry);
+            if (wasEmpty || Scheduled.Before(entry.TimeTicks, entry.Seq, HeadTime, HeadSeq)) SetHead(_immediate.Tail, immediate: true, run: false);
+            return;
         }
-        else
+        long ahead = (entry.TimeTicks >> BucketShift) - _currentBucket;
+        if (ahead <= 0)
         {
-            long ahead = (entry.TimeTicks >> BucketShift) - _currentBucket;
-            if (ahead <= 0) AddToCurrent(entry);
-            else if (ahead < WheelSize) AddToBucket((int)((entry.TimeTicks >> BucketShift) & WheelMask), entry);
-            else _overflow.Push(entry);
+            AddToCurrent(entry);
+            // A delayed entry earlier than the head goes to the late arrivals, not the run.
+            if (wasEmpty || Scheduled.Before(entry.TimeTicks, entry.Seq, HeadTime, HeadSeq)) SetHead(_current[_currentKeys.Min.Index], immediate: false, run: false);
+            return;
         }
-        if (!HasHead)
+        if (ahead < WheelSize) AddToBucket((int)((entry.TimeTicks >> BucketShift) & WheelMask), entry);
+        else _overflow.Push(entry);
+        if (wasEmpty || (_headPending && Scheduled.Before(entry.TimeTicks, entry.Seq, HeadTime, HeadSeq)))
         {
-            // Let the wheel make the entry's bucket current, so that the head can be taken from it.
-            RefreshHead();
+            // The head is in a bucket that is not current yet: cache its key and make the bucket
+            // current only when the head is taken (see TakeHead). A head in the FIFO or the current
+            // bucket is earlier than any entry of a later bucket.
+            SetHead(entry, immediate: false, run: false);
+            _headPending = true;
         }
-        else if (Scheduled.Before(entry.TimeTicks, entry.Seq, HeadTime, HeadSeq))
-        {
-            // Earlier than the head, which is in the current bucket or the FIFO: so the entry's
-            // bucket is not after the current one, and it went to the FIFO or the current bucket.
-            Debug.Assert(entry.TimeTicks == nowTicks || (entry.TimeTicks >> BucketShift) <= _currentBucket);
-            bool immediate = entry.TimeTicks == nowTicks;
-            // A delayed entry earlier than the head went to the late arrivals, not the run.
-            SetHead(immediate ? _immediate.Tail : _current[_currentKeys.Min.Index], immediate, run: false);
-        }
+        Debug.Assert(!Scheduled.Before(entry.TimeTicks, entry.Seq, HeadTime, HeadSeq) || _headPending);
     }
 
     public override bool DeliverHead(ActorSystem system)
@@ -253,18 +289,26 @@ internal sealed class MessageQueue<T> : MessageQueue
                     Entry[] entries = _buckets![slot]!;
                     int count = _bucketCounts![slot];
                     kept = 0;
+                    int min = 0;
                     for (int i = 0; i < count; i++)
                     {
                         if (IsStale(system, entries[i])) system.OnStaleEntryDropped();
-                        else entries[kept++] = entries[i];
+                        else
+                        {
+                            if (kept == 0 || entries[i].TimeTicks < entries[min].TimeTicks) min = kept;
+                            entries[kept++] = entries[i];
+                        }
                     }
                     Array.Clear(entries, kept, count - kept);
                     _inBuckets -= count - kept;
                     _bucketCounts[slot] = kept;
+                    _bucketMin![slot] = min;
+                    if (kept > 0) _bucketMinTicks![slot] = entries[min].TimeTicks;
                     if (kept == 0) _occupied[word] &= ~(1UL << (slot & 63));
                 }
             }
         }
+        _nextOccupied = -1;
         RefreshHead();
     }
 
@@ -273,6 +317,7 @@ internal sealed class MessageQueue<T> : MessageQueue
         if (Count != 0 || (nowTicks >> BucketShift) <= _currentBucket) return;
         ReleaseCurrent();
         _currentBucket = nowTicks >> BucketShift;
+        _nextOccupied = -1;
         TakeSlotAsCurrent((int)(_currentBucket & WheelMask));
     }
 
@@ -280,6 +325,7 @@ internal sealed class MessageQueue<T> : MessageQueue
     private Entry TakeHead()
     {
         Debug.Assert(HasHead);
+        if (_headPending) MakePendingHeadCurrent();
         Entry entry = _headIsImmediate ? _immediate.Dequeue()
             : _headIsRun ? _current[_run[_runNext++]]
             : _current[_currentKeys.Pop().Index];
@@ -289,13 +335,25 @@ internal sealed class MessageQueue<T> : MessageQueue
         return entry;
     }
 
+    /// <summary>The head's time has come: its bucket becomes current (once per bucket, so kept out
+    /// of the inlined per-message path).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void MakePendingHeadCurrent()
+    {
+        Advance();
+        RefreshHead();
+    }
+
     /// <summary>Recomputes the head: the earliest of the FIFO's head, the sorted run's next entry
-    /// and the late arrivals' minimum, loading the next bucket when the current one is used up.</summary>
+    /// and the late arrivals' minimum, or, when the current bucket is used up, the earliest entry
+    /// of the next bucket or the overflow heap (a pending head: its bucket is not current yet).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void RefreshHead()
     {
-        if (_runNext == _runLength && _currentKeys.Count == 0) Advance();
-        int best = 0; // 0 none, 1 FIFO, 2 run, 3 late arrivals
+        // The current bucket stays current until a later bucket's entry is taken; once its
+        // entries are delivered, its array is refilled from the start.
+        if (_runNext == _runLength && _currentKeys.Count == 0 && _currentCount > 0) EmptyCurrent();
+        int best = 0; // 0 none, 1 FIFO, 2 run, 3 late arrivals, 4 a bucket not current yet
         long time = 0, seq = 0;
         if (_immediate.Count > 0)
         {
@@ -319,10 +377,16 @@ internal sealed class MessageQueue<T> : MessageQueue
             ref readonly Key late = ref _currentKeys.Min;
             if (best == 0 || Scheduled.Before(late.TimeTicks, late.Seq, time, seq)) best = 3;
         }
+        else if (_runNext == _runLength && (_inBuckets > 0 || _overflow.Count > 0) && TakePendingHead(best, time, seq))
+        {
+            // The current bucket is used up and the head is the earliest entry of the wheel.
+            return;
+        }
         switch (best)
         {
             case 0:
                 HasHead = false;
+                _headPending = false;
                 break;
             case 1:
                 SetHead(_immediate.Head, immediate: true, run: false);
@@ -340,6 +404,7 @@ internal sealed class MessageQueue<T> : MessageQueue
     private void SetHead(in Entry entry, bool immediate, bool run)
     {
         HasHead = true;
+        _headPending = false;
         HeadTime = entry.TimeTicks;
         HeadSeq = entry.Seq;
         HeadTimer = entry.Timer;
@@ -366,14 +431,54 @@ internal sealed class MessageQueue<T> : MessageQueue
         if (entries is null || count == entries.Length) entries = GrowBucket(slot);
         entries[count] = entry;
         _bucketCounts[slot] = count + 1;
-        if (count == 0) _occupied![slot >> 6] |= 1UL << (slot & 63);
+        if (count == 0)
+        {
+            _occupied![slot >> 6] |= 1UL << (slot & 63);
+            _bucketMin![slot] = 0;
+            _bucketMinTicks![slot] = entry.TimeTicks;
+            long bucket = entry.TimeTicks >> BucketShift;
+            if (bucket < _nextOccupied) _nextOccupied = bucket;
+        }
+        else if (entry.TimeTicks < _bucketMinTicks![slot])
+        {
+            _bucketMin![slot] = count;
+            _bucketMinTicks[slot] = entry.TimeTicks;
+        }
         _inBuckets++;
+    }
+
+    /// <summary>Makes the earliest entry outside the current bucket the (pending) head if it comes
+    /// before the candidate (<paramref name="best"/> 0: none) of the FIFO.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TakePendingHead(int best, long time, long seq)
+    {
+        ref readonly Entry pending = ref PendingMin();
+        if (best != 0 && !Scheduled.Before(pending.TimeTicks, pending.Seq, time, seq)) return false;
+        SetHead(pending, immediate: false, run: false);
+        _headPending = true;
+        return true;
+    }
+
+    /// <summary>The earliest entry outside the current bucket: the first entry of the next
+    /// occupied bucket or the overflow heap's minimum, whichever is earlier.</summary>
+    private ref readonly Entry PendingMin()
+    {
+        if (_inBuckets > 0)
+        {
+            if (_nextOccupied < 0) _nextOccupied = _currentBucket + DistanceToNextOccupied();
+            int slot = (int)(_nextOccupied & WheelMask);
+            ref readonly Entry first = ref _buckets![slot]![_bucketMin![slot]];
+            if (_overflow.Count == 0 || Scheduled.Before(first, _overflow.Min)) return ref first;
+        }
+        return ref _overflow.Min;
     }
 
     private void AllocateWheel()
     {
         _buckets = new Entry[]?[WheelSize];
         _bucketCounts = new int[WheelSize];
+        _bucketMin = new int[WheelSize];
+        _bucketMinTicks = new long[WheelSize];
         _occupied = new ulong[WheelSize / 64];
         // The current bucket's array belongs to its slot.
         _buckets[_currentBucket & WheelMask] = _current.Length > 0 ? _current : null;
@@ -389,8 +494,7 @@ internal sealed class MessageQueue<T> : MessageQueue
         }
         else
         {
-            bigger = new Entry[entries.Length * 2];
-            Array.Copy(entries, bigger, _bucketCounts![slot]);
+            bigger = Bigger(entries, _bucketCounts![slot]);
         }
         _buckets[slot] = bigger;
         return bigger;
@@ -398,9 +502,21 @@ internal sealed class MessageQueue<T> : MessageQueue
 
     private void GrowCurrent()
     {
-        if (_current.Length == 0) _current = Rent();
-        else Array.Resize(ref _current, _current.Length * 2);
+        _current = _current.Length == 0 ? Rent() : Bigger(_current, _currentCount);
         if (_buckets is not null) _buckets[_currentBucket & WheelMask] = _current;
+    }
+
+    /// <summary>A larger array holding the first <paramref name="count"/> entries of a full one: the
+    /// smallest larger spare if there is one (a burst's buckets reuse the arrays of the buckets the
+    /// burst has already delivered), else twice the size; the smaller array becomes a spare.</summary>
+    private Entry[] Bigger(Entry[] entries, int count)
+    {
+        uint larger = _spareClasses & ~((2u << SpareClassOf(entries.Length)) - 1);
+        Entry[] bigger = larger != 0 ? PopSpare(BitOperations.TrailingZeroCount(larger)) : new Entry[entries.Length * 2];
+        Array.Copy(entries, bigger, count);
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<Entry>()) Array.Clear(entries, 0, count);
+        Recycle(entries);
+        return bigger;
     }
 
     /// <summary>Bucket arrays up to this length are always kept for reuse.</summary>
@@ -420,7 +536,83 @@ internal sealed class MessageQueue<T> : MessageQueue
     /// doubling), never less than <see cref="SpareFloor"/>.</summary>
     private int SpareMaxLength => Math.Max(SpareFloor, (int)(4 * _typicalBucketCount));
 
-    private Entry[] Rent() => _spare.Count > 0 ? _spare.Pop() : new Entry[16];
+    /// <summary>Total length of the arrays in <see cref="_spare"/>.</summary>
+    private long _spareEntries;
+
+    /// <summary>Size class of the last delivered bucket's array that became a spare.</summary>
+    private int _deliveredSpareClass;
+
+    /// <summary>An array for a bucket that has none: one of the size of the last delivered bucket's
+    /// (warm in the cache, and as large as a bucket of this workload needs), else the largest spare,
+    /// else a new one of 16 entries.</summary>
+    private Entry[] Rent()
+    {
+        if (_spareClasses == 0) return new Entry[16];
+        int spareClass = (_spareClasses & (1u << _deliveredSpareClass)) != 0
+            ? _deliveredSpareClass
+            : 31 - BitOperations.LeadingZeroCount(_spareClasses);
+        return PopSpare(spareClass);
+    }
+
+    /// <summary>An empty array of at least <paramref name="length"/> entries: the smallest spare
+    /// that is long enough, or a new one.</summary>
+    private Entry[] RentAtLeast(int length)
+    {
+        length = (int)Math.Max(16, BitOperations.RoundUpToPowerOf2((uint)length));
+        uint fitting = _spareClasses & ~((1u << SpareClassOf(length)) - 1);
+        return fitting != 0 ? PopSpare(BitOperations.TrailingZeroCount(fitting)) : new Entry[length];
+    }
+
+    private static int SpareClassOf(int length)
+    {
+        Debug.Assert(length >= 16 && BitOperations.IsPow2(length), "bucket arrays are 16 × 2^k long");
+        return BitOperations.Log2((uint)length) - 4;
+    }
+
+    private Entry[] PopSpare(int spareClass)
+    {
+        Stack<Entry[]> stack = _spare[spareClass]!;
+        Entry[] spare = stack.Pop();
+        if (stack.Count == 0) _spareClasses &= ~(1u << spareClass);
+        _spareEntries -= spare.Length;
+        return spare;
+    }
+
+    /// <summary>
+    /// Keeps an emptied (cleared) array for reuse: always when it is of the ordinary size; when
+    /// larger (a burst's bucket), only while the spares hold no more entries than are pending
+    /// outside the current bucket, so that during a storm — every FIN, then every ACK and FIN in
+    /// reply, landing in the same hundred buckets, wave after wave — a delivered bucket's array is
+    /// refilled by the next wave instead of being dropped and allocated again (a large-object-heap
+    /// array each time, and the gen2 collections they trigger), and once the storm is over the
+    /// spares shrink back with the pending entries (<see cref="TrimSpares"/>). True when kept.
+    /// </summary>
+    private bool Recycle(Entry[] entries)
+    {
+        if (entries.Length <= SpareMaxLength || _spareEntries + entries.Length <= PendingOutsideCurrent)
+        {
+            int spareClass = SpareClassOf(entries.Length);
+            (_spare[spareClass] ??= new Stack<Entry[]>()).Push(entries);
+            _spareClasses |= 1u << spareClass;
+            _spareEntries += entries.Length;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Entries that will pass through a bucket array when their bucket becomes current:
+    /// those of the wheel and of the overflow heap (a storm's TIME_WAIT expiries, due 60 s after
+    /// the burst, refill the burst's arrays instead of allocating their own).</summary>
+    private int PendingOutsideCurrent => _inBuckets + _overflow.Count;
+
+    /// <summary>Lets spares go, the largest first, while they hold more entries than are pending
+    /// outside the current bucket (and than a few small buckets' worth): in a steady workload the
+    /// arrays in circulation are a small fraction of the pending entries, so only a burst's go.</summary>
+    private void TrimSpares()
+    {
+        long keep = Math.Max(PendingOutsideCurrent, 4L * SpareFloor);
+        while (_spareEntries > keep && _spareClasses != 0) PopSpare(31 - BitOperations.LeadingZeroCount(_spareClasses));
+    }
 
     /// <summary>Makes the next non-empty bucket current; false when only the FIFO may hold entries.</summary>
     private bool Advance()
@@ -429,14 +621,16 @@ internal sealed class MessageQueue<T> : MessageQueue
         // Every entry of the current bucket has been taken: its array can be refilled from the start.
         ReleaseCurrent();
         long next = long.MaxValue;
-        if (_inBuckets > 0) next = _currentBucket + DistanceToNextOccupied();
+        if (_inBuckets > 0) next = _nextOccupied >= 0 ? _nextOccupied : _currentBucket + DistanceToNextOccupied();
         if (_overflow.Count > 0) next = Math.Min(next, _overflow.Min.TimeTicks >> BucketShift);
         if (next == long.MaxValue) return false;
 
         _currentBucket = next;
+        _nextOccupied = -1;
         int slot = (int)(next & WheelMask);
         TakeSlotAsCurrent(slot);
         int fromWheel = _currentCount;
+        if (_overflow.Count > 0 && _overflow.Min.TimeTicks >> BucketShift == next) ReserveForOverflow(next);
         while (_overflow.Count > 0 && _overflow.Min.TimeTicks >> BucketShift == next) Append(_overflow.Pop());
         SortRun(fromWheel);
         return true;
@@ -524,6 +718,40 @@ internal sealed class MessageQueue<T> : MessageQueue
         }
     }
 
+    /// <summary>Overflow entries above which a bucket taking them sizes its array once.</summary>
+    private const int ReserveAbove = 4096;
+
+    /// <summary>
+    /// Sizes the current array for the overflow entries that fall due in <paramref name="bucket"/>
+    /// when they may be many: a storm's close commands, all due at one instant, are half a million
+    /// entries per shard, and appending them one by one would double the array twenty times (the
+    /// smaller copies left as large-object garbage at the peak of the storm). Counting them is one
+    /// pass over the heap, done only when a leaf of the heap is due in the same bucket as its
+    /// minimum, which is rare unless most of the heap is (TIME_WAIT expiries spread over a
+    /// hundred buckets pass about one bucket in a hundred).
+    /// </summary>
+    private void ReserveForOverflow(long bucket)
+    {
+        ReadOnlySpan<Entry> keys = _overflow.Keys;
+        if (keys.Length <= ReserveAbove || keys[^1].TimeTicks >> BucketShift != bucket) return;
+        int due = 0;
+        foreach (ref readonly Entry key in keys)
+        {
+            if (key.TimeTicks >> BucketShift == bucket) due++;
+        }
+        int needed = _currentCount + due;
+        if (needed <= _current.Length) return;
+        Entry[] reserved = RentAtLeast(needed);
+        Array.Copy(_current, reserved, _currentCount);
+        if (_current.Length > 0)
+        {
+            if (RuntimeHelpers.IsReferenceOrContainsReferences<Entry>()) Array.Clear(_current, 0, _currentCount);
+            Recycle(_current);
+        }
+        _current = reserved;
+        if (_buckets is not null) _buckets[_currentBucket & WheelMask] = _current;
+    }
+
     private void Append(in Entry entry)
     {
         if (_currentCount == _current.Length) GrowCurrent();
@@ -534,24 +762,48 @@ internal sealed class MessageQueue<T> : MessageQueue
     /// one lap later; references are cleared so that they do not keep actors alive.</summary>
     private void ReleaseCurrent()
     {
-        Debug.Assert(_currentKeys.Count == 0 && _runNext == _runLength);
-        _runNext = _runLength = 0;
-        if (RuntimeHelpers.IsReferenceOrContainsReferences<Entry>()) Array.Clear(_current, 0, _currentCount);
-        int delivered = _currentCount;
-        _currentCount = 0;
+        EmptyCurrent();
+        int delivered = _deliveredInCurrent;
+        _deliveredInCurrent = 0;
         if (_buckets is not null && _current.Length > 0)
         {
-            int spareMaxLength = SpareMaxLength;
             _typicalBucketCount += (delivered - _typicalBucketCount) / 64;
             Debug.Assert(ReferenceEquals(_buckets[_currentBucket & WheelMask], _current));
             _buckets[_currentBucket & WheelMask] = null;
             // A burst (every FIN of a storm in one bucket) grows an array to hundreds of
-            // thousands of entries; kept as a spare, it would stay for the rest of the run
-            // (≈ 65 MB at 100k couples). Only arrays of ordinary buckets are recycled.
-            if (_current.Length <= spareMaxLength) _spare.Push(_current);
+            // thousands of entries; kept as a spare for the rest of the run, it would stay
+            // (≈ 65 MB at 100k couples): Recycle keeps it only while the burst lasts.
+            if (Recycle(_current)) _deliveredSpareClass = SpareClassOf(_current.Length);
+            TrimSpares();
             _current = [];
-            if (_run.Length > spareMaxLength) _run = [];
         }
+    }
+
+    /// <summary>Entries delivered from the current bucket before its array was emptied for reuse
+    /// (<see cref="EmptyCurrent"/>), for the typical bucket size.</summary>
+    private int _deliveredInCurrent;
+
+    /// <summary>Forgets the delivered entries of the current bucket (references cleared, so they
+    /// do not keep actors alive); the bucket stays current.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void EmptyCurrent()
+    {
+        Debug.Assert(_currentKeys.Count == 0 && _runNext == _runLength);
+        _runNext = _runLength = 0;
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<Entry>()) Array.Clear(_current, 0, _currentCount);
+        _deliveredInCurrent += _currentCount;
+        _currentCount = 0;
+        int spareMaxLength = SpareMaxLength;
+        if (_current.Length > spareMaxLength)
+        {
+            // A burst's array does not stay with a bucket that may remain current for a long
+            // time (nothing later pending): it goes to the spares while the burst lasts.
+            if (_buckets is not null) _buckets[_currentBucket & WheelMask] = null;
+            Recycle(_current);
+            _current = [];
+        }
+        if (_run.Length > Math.Max(spareMaxLength, _inBuckets)) _run = [];
+        TrimSpares();
     }
 
     private void TakeSlotAsCurrent(int slot)
