@@ -32,7 +32,7 @@ internal static class RunCommand
     {
         var options = new RunOptions();
         var command = new Command("run",
-            "Run a scenario (a file or a built-in name; default teardown-storm) in virtual time (or paced: --realtime, --dashboard) and write its run " +
+            "Run a scenario (a file or a built-in name; default teardown-storm) in virtual time (or paced: --realtime, --dashboard unless --realtime false) and write its run " +
             "directory: report.json, timeseries.csv, report.html, log.json and, with --trace/--pcap, the trace and the capture. Exit 0 when every invariant holds, " +
             "1 when one is violated, 2 on bad input, 130 when interrupted by Ctrl+C (the report is still written).");
         options.AddTo(command);
@@ -44,6 +44,7 @@ internal static class RunCommand
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
+        var phases = PhaseTimings.FromEnvironment(error);
 
         var loaded = ScenarioSource.Load(parse.GetValue(options.Scenario));
         if (!loaded.Succeeded)
@@ -70,6 +71,7 @@ internal static class RunCommand
         // Refused before anything is written: a run the machine cannot hold would be OOM-killed.
         if (MemoryEstimate.Refusal(scenario, oneShardOnly: shard is not null) is { } tooBig)
             return MemoryEstimate.Refuse(error, tooBig);
+        phases?.Mark("scenario loaded");
         int shardsHere = shard is null ? scenario.Run.Shards : 1;
         int threads = parse.GetValue(options.Threads) ?? Math.Max(1, Math.Min(shardsHere, Environment.ProcessorCount));
 
@@ -95,7 +97,12 @@ internal static class RunCommand
             if (!LiveChangesFile.TryRead(replayFrom, out var changes, out string problem)) return Usage(error, $"--live-changes {replayFrom}: {problem}");
             live = LiveControl.Replay(changes);
         }
-        bool realTime = dashboardOn || parse.GetValue(options.RealTime) || parse.GetValue(options.TimeScale) is not null;
+        // --realtime false is the explicit "virtual time", which only means something next to
+        // --dashboard (that paces by default); asking for a pace at the same time is a contradiction.
+        bool virtualTimeAsked = parse.GetResult(options.RealTime) is { Implicit: false } && !parse.GetValue(options.RealTime);
+        if (virtualTimeAsked && parse.GetValue(options.TimeScale) is { } scaleAsked)
+            return Usage(error, $"--realtime false and --time-scale {scaleAsked.ToString(System.Globalization.CultureInfo.InvariantCulture)} contradict each other: a time scale paces the run; drop one of them");
+        bool realTime = !virtualTimeAsked && (dashboardOn || parse.GetValue(options.RealTime) || parse.GetValue(options.TimeScale) is not null);
         double timeScale = parse.GetValue(options.TimeScale) ?? 1;
 
         var latest = new LatestSnapshot();
@@ -116,13 +123,14 @@ internal static class RunCommand
         {
             return Usage(error, e.Message);
         }
+        phases?.Mark("telemetry started");
         // The dashboard binds before anything is written too: its port in use is a usage error.
         DashboardServer? dashboard = null;
         if (dashboardOn)
         {
             try
             {
-                dashboard = DashboardServer.Start(scenario, dashboardOptions with { TimeScale = timeScale }, live, telemetry.Scrape, next: telemetry);
+                dashboard = DashboardServer.Start(scenario, dashboardOptions with { TimeScale = realTime ? timeScale : null }, live, telemetry.Scrape, next: telemetry);
             }
             catch (DashboardException e)
             {
@@ -130,6 +138,7 @@ internal static class RunCommand
                 return Usage(error, e.Message);
             }
         }
+        phases?.Mark("dashboard started");
 
         StagedRunDirectory directory;
         try
@@ -158,6 +167,7 @@ internal static class RunCommand
         string? pcapPath = null;
         // report.html draws the ladders of the first traced couples whether or not --trace is given.
         var ladders = new LadderRecorder(maxCouples: Math.Min(parse.GetValue(options.TraceCouples), 10));
+        Task exported = Task.CompletedTask;
         try
         {
             if (parse.GetValue(options.Trace) is { } traceOption) trace = TraceFile.Open(traceOption, directory);
@@ -185,17 +195,35 @@ internal static class RunCommand
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             LiveView.Follow(run, latest, mode, heading, console, output);
             RunReport report = run.GetAwaiter().GetResult();
+            phases?.Mark("simulation run");
 
             trace?.Complete();
             pcap?.Complete();
             dashboard?.OnCompleted(report);
-            telemetry.OnCompleted(report);
-            dashboard?.FreezeMetrics();
-            // Exports the last values over OTLP and closes log.json before the directory moves into place.
-            telemetry.Dispose();
+            // The telemetry's end goes on in the background while the run directory is written:
+            // the duration histograms (one recording per couple), the dashboard's final scrape
+            // and the final OTLP export, in that order; neither the SDK nor the network may delay
+            // the report (the export is awaited before the command returns). Only the log's end
+            // comes first: log.json must be whole before the directory moves into place.
+            telemetry.LogEnd(report);
+            telemetry.CloseLog();
+            exported = Task.Run(() =>
+            {
+                try
+                {
+                    telemetry.RecordDurations(report);
+                    dashboard?.FreezeMetrics();
+                }
+                finally
+                {
+                    telemetry.Dispose();
+                }
+            });
             RunDirectory.Write(report, directory.StagingPath);
             HtmlReport.Write(report, ladders.Ladders, directory.StagingPath);
             directory.Publish();
+            phases?.Mark("run directory written");
+            phases?.Threads();
 
             console.Write(RunSummary.Render(report));
             output.WriteLine($"digest: {report.Digest}");
@@ -208,6 +236,7 @@ internal static class RunCommand
             if (report.Interrupted)
             {
                 dashboard?.Dispose();
+                exported.GetAwaiter().GetResult();
                 return ExitCode.Interrupted;
             }
             if (dashboard is not null)
@@ -218,16 +247,66 @@ internal static class RunCommand
                 interruption.Token.WaitHandle.WaitOne();
                 dashboard.Dispose();
             }
+            exported.GetAwaiter().GetResult();
+            phases?.Mark("final export done");
             return report.Invariants.Ok ? ExitCode.Success : ExitCode.InvariantViolated;
         }
         catch
         {
             dashboard?.Dispose();
+            // Disposing twice is harmless: the second call returns at once.
             telemetry.Dispose();
             trace?.Abandon();
             pcap?.Dispose();
             directory.Abandon();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Where a run's wall time goes, phase by phase, on stderr when <c>TCPACTORS_TIMINGS=1</c>
+    /// (docs/performance.md, "Telemetry"): the cost of telemetry is fixed set-up and tear-down
+    /// around the simulation, which this makes visible without a profiler.
+    /// </summary>
+    private sealed class PhaseTimings(TextWriter error)
+    {
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private TimeSpan _last;
+
+        public static PhaseTimings? FromEnvironment(TextWriter error) =>
+            Environment.GetEnvironmentVariable("TCPACTORS_TIMINGS") == "1" ? new PhaseTimings(error) : null;
+
+        public void Mark(string phase)
+        {
+            TimeSpan now = _clock.Elapsed;
+            var process = System.Diagnostics.Process.GetCurrentProcess();
+            error.WriteLine($"timings: {phase,-24} +{(now - _last).TotalMilliseconds,7:0} ms  at {now.TotalMilliseconds,7:0} ms since the command started ({(DateTime.Now - process.StartTime).TotalMilliseconds:0} ms since the process did), cpu {process.TotalProcessorTime.TotalMilliseconds:0} ms");
+            _last = now;
+        }
+
+        /// <summary>CPU time per thread so far (Linux: /proc/self/task), the busiest first: which of the SDK's, Kestrel's or the run's threads spent it.</summary>
+        public void Threads()
+        {
+            if (!Directory.Exists("/proc/self/task")) return;
+            long tick = 100; // USER_HZ on Linux
+            var rows = new List<(string Name, double Ms)>();
+            foreach (string task in Directory.GetDirectories("/proc/self/task"))
+            {
+                try
+                {
+                    string stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    int open = stat.IndexOf('('), close = stat.LastIndexOf(')');
+                    string[] fields = stat[(close + 2)..].Split(' ');
+                    double ms = (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) * 1000.0 / tick;
+                    rows.Add((stat[(open + 1)..close], ms));
+                }
+                catch (IOException)
+                {
+                    // The thread ended meanwhile.
+                }
+            }
+            rows.Sort((a, b) => b.Ms.CompareTo(a.Ms));
+            foreach (var (name, ms) in rows) if (ms > 0) error.WriteLine($"timings: thread {name,-16} cpu {ms,6:0} ms");
         }
     }
 

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using TcpActors.Observability.Prometheus;
 using TcpActors.Simulation.Live;
@@ -43,7 +44,8 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 
-    private readonly WebApplication _app;
+    /// <summary>The web application, once started in the background (<see cref="Start"/>).</summary>
+    private readonly Task<WebApplication> _app;
     private readonly DashboardFeed _feed;
     private readonly LiveControl? _control;
     private readonly PrometheusScrape? _scrape;
@@ -54,15 +56,15 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
     private volatile string? _frozenMetrics;
     private int _disposed;
 
-    private DashboardServer(WebApplication app, DashboardFeed feed, Scenario scenario, LiveControl? control, PrometheusScrape? scrape, DashboardToken token, IRunObserver? next)
+    private DashboardServer(Socket listener, DashboardFeed feed, Scenario scenario, LiveControl? control, PrometheusScrape? scrape, DashboardToken token, IRunObserver? next)
     {
-        _app = app;
         _feed = feed;
         _scenario = scenario;
         _control = control;
         _scrape = scrape;
         _token = token;
         _next = next;
+        _app = Task.Run(() => ServeAsync(listener));
     }
 
     /// <summary>The page's address, e.g. <c>http://127.0.0.1:8643/</c>.</summary>
@@ -87,37 +89,61 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
         if (!IPAddress.IsLoopback(options.Address) && string.IsNullOrEmpty(options.Token))
             throw new DashboardException($"--dashboard-host {options.Address}: binding to anything but loopback needs --dashboard-token");
 
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(o =>
-        {
-            o.AddServerHeader = false;
-            o.Listen(options.Address, options.Port, l => l.Protocols = HttpProtocols.Http1);
-        });
-        var app = builder.Build();
-        var server = new DashboardServer(app, new DashboardFeed(scenario, control, options.TimeScale), scenario, control, scrape, new DashboardToken(options.Token), next);
-        app.Run(server.HandleAsync);
+        // The socket is bound and listening here, at once: a port in use is the caller's error
+        // before anything is written, and the URL is known. Kestrel and ASP.NET Core (0.05-0.2 s of
+        // start-up, mostly JIT) start in the background on that socket while the run begins; a
+        // browser that comes first waits in the listen backlog, it is not refused.
+        Socket listener;
         try
         {
-            app.StartAsync().GetAwaiter().GetResult();
+            listener = SocketTransportOptions.CreateDefaultBoundListenSocket(new IPEndPoint(options.Address, options.Port));
+            listener.Listen(512);
         }
-        catch (IOException e)
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressNotAvailable)
         {
-            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            throw new DashboardException(
-                $"--port {options.Port}: cannot listen on {options.Address}:{options.Port} ({(e.InnerException ?? e).Message}); pick another port, or 0 for any free one", e);
+            throw new DashboardException($"--dashboard-host {options.Address}: cannot listen there ({e.Message})", e);
         }
         catch (SocketException e)
         {
-            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            throw new DashboardException($"--dashboard-host {options.Address}: cannot listen there ({e.Message})", e);
+            throw new DashboardException(
+                $"--port {options.Port}: cannot listen on {options.Address}:{options.Port} ({e.Message}); pick another port, or 0 for any free one", e);
         }
-        int bound = options.Port;
-        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>();
-        if (addresses is not null) foreach (string address in addresses.Addresses) bound = new Uri(address).Port;
+        int bound = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        var server = new DashboardServer(listener, new DashboardFeed(scenario, control, options.TimeScale), scenario, control, scrape, new DashboardToken(options.Token), next);
         string host = options.Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{options.Address}]" : options.Address.ToString();
         server.Url = new Uri($"http://{host}:{bound}/");
         return server;
     }
+
+    /// <summary>Builds and starts the web application on the bound <paramref name="listener"/>, which it takes over.</summary>
+    private async Task<WebApplication> ServeAsync(Socket listener)
+    {
+        WebApplication? app = null;
+        try
+        {
+            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+            builder.WebHost.UseKestrelCore()
+                .UseSockets(o => o.CreateBoundListenSocket = _ => listener)
+                .ConfigureKestrel(o =>
+                {
+                    o.AddServerHeader = false;
+                    o.Listen((IPEndPoint)listener.LocalEndPoint!, l => l.Protocols = HttpProtocols.Http1);
+                });
+            app = builder.Build();
+            app.Run(HandleAsync);
+            await app.StartAsync().ConfigureAwait(false);
+            return app;
+        }
+        catch
+        {
+            if (app is not null) await app.DisposeAsync().ConfigureAwait(false);
+            listener.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Done when the server has started answering (it listens from <see cref="Start"/> on); faulted if it could not.</summary>
+    public Task Started => _app;
 
     /// <inheritdoc/>
     public void OnSample(LiveSnapshot snapshot)
@@ -235,6 +261,9 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
     {
         if (_scrape is null) { await Error(context, 404, "no metrics in this dashboard"); return; }
         string text = _frozenMetrics ?? _scrape.Collect();
+        // A scrape that began just before the final one and collected after the provider was
+        // gone gets nothing; the final values are there by then.
+        if (text.Length == 0 && _frozenMetrics is { } frozen) text = frozen;
         context.Response.ContentType = PrometheusScrape.ContentType;
         await context.Response.WriteAsync(text, context.RequestAborted);
     }
@@ -282,8 +311,19 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _stopping.Cancel();
         _feed.Close();
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+        WebApplication app;
+        try
+        {
+            app = await _app.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // It never started (the caller saw that through Started); there is nothing to stop.
+            _stopping.Dispose();
+            return;
+        }
+        await app.StopAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 
