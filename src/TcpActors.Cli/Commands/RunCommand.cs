@@ -207,16 +207,20 @@ internal static class RunCommand
             // comes first: log.json must be whole before the directory moves into place.
             telemetry.LogEnd(report);
             telemetry.CloseLog();
-            exported = Task.Run(() =>
+            exported = LowPriorityThread.Start("tcpactors telemetry end", () =>
             {
                 try
                 {
+                    phases?.Mark("telemetry's end (background)");
                     telemetry.RecordDurations(report);
+                    phases?.Mark("durations recorded (background)");
                     dashboard?.FreezeMetrics();
+                    phases?.Mark("metrics frozen (background)");
                 }
                 finally
                 {
                     telemetry.Dispose();
+                    phases?.Mark("final export (background)");
                 }
             });
             RunDirectory.Write(report, directory.StagingPath);
@@ -241,10 +245,18 @@ internal static class RunCommand
             }
             if (dashboard is not null)
             {
-                // The words: the dashboard stays up after the end until Ctrl+C, so the
-                // finished run can still be looked at (the run directory is already complete).
-                output.WriteLine($"dashboard: still serving {dashboard.Url}; Ctrl+C to stop");
-                interruption.Token.WaitHandle.WaitOne();
+                if (dashboard.Started.IsFaulted)
+                {
+                    // Bound but not started (rare: the port was checked before the run); the run itself is complete.
+                    error.WriteLine($"tcpactors: the dashboard could not start: {dashboard.Started.Exception!.GetBaseException().Message}");
+                }
+                else
+                {
+                    // The words: the dashboard stays up after the end until Ctrl+C, so the
+                    // finished run can still be looked at (the run directory is already complete).
+                    output.WriteLine($"dashboard: still serving {dashboard.Url}; Ctrl+C to stop");
+                    interruption.Token.WaitHandle.WaitOne();
+                }
                 dashboard.Dispose();
             }
             exported.GetAwaiter().GetResult();
@@ -276,7 +288,14 @@ internal static class RunCommand
         public static PhaseTimings? FromEnvironment(TextWriter error) =>
             Environment.GetEnvironmentVariable("TCPACTORS_TIMINGS") == "1" ? new PhaseTimings(error) : null;
 
+        private readonly Lock _gate = new();
+
         public void Mark(string phase)
+        {
+            lock (_gate) MarkNow(phase);
+        }
+
+        private void MarkNow(string phase)
         {
             TimeSpan now = _clock.Elapsed;
             var process = System.Diagnostics.Process.GetCurrentProcess();
@@ -289,7 +308,7 @@ internal static class RunCommand
         {
             if (!Directory.Exists("/proc/self/task")) return;
             long tick = 100; // USER_HZ on Linux
-            var rows = new List<(string Name, double Ms)>();
+            var rows = new List<(string Name, double Ms, string Nice)>();
             foreach (string task in Directory.GetDirectories("/proc/self/task"))
             {
                 try
@@ -298,7 +317,7 @@ internal static class RunCommand
                     int open = stat.IndexOf('('), close = stat.LastIndexOf(')');
                     string[] fields = stat[(close + 2)..].Split(' ');
                     double ms = (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) * 1000.0 / tick;
-                    rows.Add((stat[(open + 1)..close], ms));
+                    rows.Add((stat[(open + 1)..close], ms, fields[16])); // field 19 of proc(5): nice
                 }
                 catch (IOException)
                 {
@@ -306,7 +325,7 @@ internal static class RunCommand
                 }
             }
             rows.Sort((a, b) => b.Ms.CompareTo(a.Ms));
-            foreach (var (name, ms) in rows) if (ms > 0) error.WriteLine($"timings: thread {name,-16} cpu {ms,6:0} ms");
+            foreach (var (name, ms, nice) in rows) if (ms > 0) error.WriteLine($"timings: thread {name,-16} cpu {ms,6:0} ms  nice {nice}");
         }
     }
 

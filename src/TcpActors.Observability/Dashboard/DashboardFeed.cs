@@ -13,7 +13,7 @@ namespace TcpActors.Observability.Dashboard;
 /// What the dashboard knows of the run: the newest sample, the state counts over time (for a page
 /// that connects late), the end, and the browsers following along. Samples arrive on the run's
 /// thread, which only files them (a lock, one small object): turning them into JSON and writing
-/// them to each browser's own unbounded queue is the job of a background pump, so neither a slow
+/// them to each browser's own unbounded queue is the job of a low-priority pump thread, so neither a slow
 /// browser nor the JSON slows the run, and with no browser connected no JSON is made at all.
 /// </summary>
 /// <remarks>
@@ -48,7 +48,7 @@ internal sealed class DashboardFeed
         _scenario = scenario;
         _control = control;
         _timeScale = timeScale;
-        _pump = Task.Run(PumpAsync);
+        _pump = LowPriorityThread.Start("tcpactors dashboard feed", Pump);
     }
 
     public int Subscribers
@@ -120,20 +120,16 @@ internal sealed class DashboardFeed
     /// <summary>Tells every browser that the server is going away, and stops the pump.</summary>
     public void Close()
     {
+        if (_closing.IsCancellationRequested) return;
         _closing.Cancel();
         lock (_gate)
         {
             foreach (var subscriber in _subscribers) subscriber.Queue.Writer.TryComplete();
             _subscribers.Clear();
         }
-        try
-        {
-            _pump.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-            // The pump ends by cancellation; nothing of it is needed any more.
-        }
+        // The pump ends at once on cancellation (it catches it). The semaphore is left to the GC:
+        // a late Complete may still release it, and without a wait handle it holds nothing native.
+        _pump.Wait(TimeSpan.FromSeconds(5));
     }
 
     private void Wake()
@@ -141,18 +137,19 @@ internal sealed class DashboardFeed
         if (Interlocked.Exchange(ref _wakePending, 1) == 0) _wake.Release();
     }
 
-    /// <summary>Flushes new samples (and the end) to the browsers, at most once per <see cref="FlushInterval"/>.</summary>
-    private async Task PumpAsync()
+    /// <summary>Flushes new samples (and the end) to the browsers, at most once per <see cref="FlushInterval"/>, until <see cref="Close"/>.</summary>
+    private void Pump()
     {
         var pending = new List<Sample>();
         try
         {
             while (true)
             {
-                await _wake.WaitAsync(_closing.Token).ConfigureAwait(false);
+                _wake.Wait(_closing.Token);
                 Volatile.Write(ref _wakePending, 0);
                 Flush(pending);
-                await Task.Delay(FlushInterval, _closing.Token).ConfigureAwait(false);
+                // The rate limit; Close() cuts it short.
+                if (_closing.Token.WaitHandle.WaitOne(FlushInterval)) return;
             }
         }
         catch (OperationCanceledException)

@@ -6,11 +6,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
-using Microsoft.Extensions.DependencyInjection;
 using TcpActors.Observability.Prometheus;
 using TcpActors.Simulation.Live;
 using TcpActors.Simulation.Reporting;
@@ -64,7 +62,7 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
         _scrape = scrape;
         _token = token;
         _next = next;
-        _app = Task.Run(() => ServeAsync(listener));
+        _app = LowPriorityThread.Start("tcpactors dashboard", () => Serve(listener));
     }
 
     /// <summary>The page's address, e.g. <c>http://127.0.0.1:8643/</c>.</summary>
@@ -92,7 +90,8 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
         // The socket is bound and listening here, at once: a port in use is the caller's error
         // before anything is written, and the URL is known. Kestrel and ASP.NET Core (0.05-0.2 s of
         // start-up, mostly JIT) start in the background on that socket while the run begins; a
-        // browser that comes first waits in the listen backlog, it is not refused.
+        // browser that comes first waits in the listen backlog, it is not refused. That start is
+        // telemetry's work, below the run's priority (LowPriorityThread).
         Socket listener;
         try
         {
@@ -116,7 +115,8 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
     }
 
     /// <summary>Builds and starts the web application on the bound <paramref name="listener"/>, which it takes over.</summary>
-    private async Task<WebApplication> ServeAsync(Socket listener)
+    /// <remarks>Most of the start-up (building the host, JIT) runs synchronously on the calling thread, which is why that is a low-priority one.</remarks>
+    private WebApplication Serve(Socket listener)
     {
         WebApplication? app = null;
         try
@@ -131,12 +131,12 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
                 });
             app = builder.Build();
             app.Run(HandleAsync);
-            await app.StartAsync().ConfigureAwait(false);
+            app.StartAsync().GetAwaiter().GetResult();
             return app;
         }
         catch
         {
-            if (app is not null) await app.DisposeAsync().ConfigureAwait(false);
+            if (app is not null) app.DisposeAsync().AsTask().GetAwaiter().GetResult();
             listener.Dispose();
             throw;
         }

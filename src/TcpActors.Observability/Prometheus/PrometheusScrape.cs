@@ -12,6 +12,9 @@ public sealed class PrometheusScrape
     private readonly PrometheusTextExporter _exporter = new();
     private readonly Lock _lock = new();
 
+    /// <summary>The building of the provider this reader is added to, when that happens in the background.</summary>
+    private Task? _providerBuilt;
+
     /// <summary>Creates the reader; add <see cref="Reader"/> to a meter provider.</summary>
     public PrometheusScrape()
     {
@@ -29,8 +32,6 @@ public sealed class PrometheusScrape
     /// a scrape that comes first waits for it rather than answering empty.
     /// </summary>
     public void CollectsAfter(Task providerBuilt) => _providerBuilt = providerBuilt;
-
-    private Task? _providerBuilt;
 
     /// <summary>Collects now and returns the metrics as Prometheus text; empty once the provider is gone.</summary>
     public string Collect()
