@@ -71,11 +71,10 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
                 metrics = new RunMetrics(scenario.Name, options.Shard);
                 if (options.MetricsPort is not null || options.Scrape) scrape = new PrometheusScrape();
                 // Loading and setting up the SDK and the OTLP exporter takes 0.1-0.15 s (assembly
-                // loading, JIT): do it while the run starts, below the run's priority. Nothing is lost: the instruments read
+                // loading, JIT): do it while the run starts. Nothing is lost: the instruments read
                 // the latest snapshot whenever the provider first collects, and a scrape waits for
                 // the provider (PrometheusScrape.Collect).
-                // On a low-priority thread: the SDK's exporter thread, created during the build, inherits it.
-                var building = LowPriorityThread.Start("tcpactors telemetry", () => BuildProvider(options.Otlp, options.OtlpExportInterval, scrape));
+                var building = Task.Run(() => BuildProvider(options.Otlp, options.OtlpExportInterval, scrape));
                 provider = building;
                 scrape?.CollectsAfter(building);
                 if (options.MetricsPort is { } port) endpoint = MetricsEndpoint.Start(port, scrape!);

@@ -207,7 +207,7 @@ internal static class RunCommand
             // comes first: log.json must be whole before the directory moves into place.
             telemetry.LogEnd(report);
             telemetry.CloseLog();
-            exported = LowPriorityThread.Start("tcpactors telemetry end", () =>
+            exported = Task.Run(() =>
             {
                 try
                 {

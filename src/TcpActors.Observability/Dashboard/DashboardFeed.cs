@@ -13,7 +13,7 @@ namespace TcpActors.Observability.Dashboard;
 /// What the dashboard knows of the run: the newest sample, the state counts over time (for a page
 /// that connects late), the end, and the browsers following along. Samples arrive on the run's
 /// thread, which only files them (a lock, one small object): turning them into JSON and writing
-/// them to each browser's own unbounded queue is the job of a low-priority pump thread, so neither a slow
+/// them to each browser's own unbounded queue is the job of a pump thread of its own, so neither a slow
 /// browser nor the JSON slows the run, and with no browser connected no JSON is made at all.
 /// </summary>
 /// <remarks>
@@ -48,7 +48,7 @@ internal sealed class DashboardFeed
         _scenario = scenario;
         _control = control;
         _timeScale = timeScale;
-        _pump = LowPriorityThread.Start("tcpactors dashboard feed", Pump);
+        _pump = Task.Factory.StartNew(Pump, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     public int Subscribers

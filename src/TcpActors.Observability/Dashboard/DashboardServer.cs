@@ -62,7 +62,7 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
         _scrape = scrape;
         _token = token;
         _next = next;
-        _app = LowPriorityThread.Start("tcpactors dashboard", () => Serve(listener));
+        _app = Task.Factory.StartNew(() => Serve(listener), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>The page's address, e.g. <c>http://127.0.0.1:8643/</c>.</summary>
@@ -90,8 +90,7 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
         // The socket is bound and listening here, at once: a port in use is the caller's error
         // before anything is written, and the URL is known. Kestrel and ASP.NET Core (0.05-0.2 s of
         // start-up, mostly JIT) start in the background on that socket while the run begins; a
-        // browser that comes first waits in the listen backlog, it is not refused. That start is
-        // telemetry's work, below the run's priority (LowPriorityThread).
+        // browser that comes first waits in the listen backlog, it is not refused.
         Socket listener;
         try
         {
@@ -115,7 +114,7 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
     }
 
     /// <summary>Builds and starts the web application on the bound <paramref name="listener"/>, which it takes over.</summary>
-    /// <remarks>Most of the start-up (building the host, JIT) runs synchronously on the calling thread, which is why that is a low-priority one.</remarks>
+    /// <remarks>Most of the start-up (building the host, JIT) runs synchronously on the calling thread: a thread of its own, not one of the pool's.</remarks>
     private WebApplication Serve(Socket listener)
     {
         WebApplication? app = null;
