@@ -4,11 +4,13 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using TcpActors.Observability.Prometheus;
 using TcpActors.Simulation.Live;
 using TcpActors.Simulation.Reporting;
@@ -43,7 +45,7 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
     };
 
     /// <summary>The web application, once started in the background (<see cref="Start"/>).</summary>
-    private readonly Task<WebApplication> _app;
+    private readonly Task<KestrelServer> _app;
     private readonly DashboardFeed _feed;
     private readonly LiveControl? _control;
     private readonly PrometheusScrape? _scrape;
@@ -113,32 +115,53 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
         return server;
     }
 
-    /// <summary>Builds and starts the web application on the bound <paramref name="listener"/>, which it takes over.</summary>
-    /// <remarks>Most of the start-up (building the host, JIT) runs synchronously on the calling thread: a thread of its own, not one of the pool's.</remarks>
-    private WebApplication Serve(Socket listener)
+    /// <summary>Starts Kestrel on the bound <paramref name="listener"/>, which it takes over.</summary>
+    /// <remarks>
+    /// Kestrel alone, without the generic host, dependency injection, configuration or logging of a
+    /// <c>WebApplication</c>: this page and its API need none of them, and building them was most of
+    /// the server's start-up. The start runs synchronously on a thread of its own.
+    /// </remarks>
+    private KestrelServer Serve(Socket listener)
     {
-        WebApplication? app = null;
+        KestrelServer? server = null;
         try
         {
-            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-            builder.WebHost.UseKestrelCore()
-                .UseSockets(o => o.CreateBoundListenSocket = _ => listener)
-                .ConfigureKestrel(o =>
-                {
-                    o.AddServerHeader = false;
-                    o.Listen((IPEndPoint)listener.LocalEndPoint!, l => l.Protocols = HttpProtocols.Http1);
-                });
-            app = builder.Build();
-            app.Run(HandleAsync);
-            app.StartAsync().GetAwaiter().GetResult();
-            return app;
+            var kestrel = new KestrelServerOptions
+            {
+                AddServerHeader = false,
+                // Kestrel asks its options for services while it builds the connection pipeline; none are registered.
+                ApplicationServices = new EmptyServices(),
+            };
+            kestrel.Listen((IPEndPoint)listener.LocalEndPoint!, l => l.Protocols = HttpProtocols.Http1);
+            var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions { CreateBoundListenSocket = _ => listener }), NullLoggerFactory.Instance);
+            server = new KestrelServer(Options.Create(kestrel), transport, NullLoggerFactory.Instance);
+            server.StartAsync(new Application(this), CancellationToken.None).GetAwaiter().GetResult();
+            return server;
         }
         catch
         {
-            if (app is not null) app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            server?.Dispose();
             listener.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Kestrel's view of the dashboard: one <see cref="HttpContext"/> per request, handled by <see cref="HandleAsync"/>.</summary>
+    private sealed class Application(DashboardServer dashboard) : IHttpApplication<HttpContext>
+    {
+        public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
+
+        public Task ProcessRequestAsync(HttpContext context) => dashboard.HandleAsync(context);
+
+        public void DisposeContext(HttpContext context, Exception? exception)
+        {
+        }
+    }
+
+    /// <summary>No services: what Kestrel looks up optionally (diagnostics, metrics) it then does without.</summary>
+    private sealed class EmptyServices : IServiceProvider
+    {
+        public object? GetService(Type serviceType) => null;
     }
 
     /// <summary>Done when the server has started answering (it listens from <see cref="Start"/> on); faulted if it could not.</summary>
@@ -310,10 +333,10 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _stopping.Cancel();
         _feed.Close();
-        WebApplication app;
+        KestrelServer server;
         try
         {
-            app = await _app.ConfigureAwait(false);
+            server = await _app.ConfigureAwait(false);
         }
         catch (Exception)
         {
@@ -321,8 +344,8 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
             _stopping.Dispose();
             return;
         }
-        await app.StopAsync().ConfigureAwait(false);
-        await app.DisposeAsync().ConfigureAwait(false);
+        await server.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        server.Dispose();
         _stopping.Dispose();
     }
 
