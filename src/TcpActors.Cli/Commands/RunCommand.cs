@@ -191,7 +191,12 @@ internal static class RunCommand
                 LiveControl = live,
             };
             var run = Task.Factory.StartNew(
-                () => SimulationRunner.Run(scenario, simulation, interruption.Token),
+                () =>
+                {
+                    var result = SimulationRunner.Run(scenario, simulation, interruption.Token);
+                    phases?.ThisThread("run's thread");
+                    return result;
+                },
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             LiveView.Follow(run, latest, mode, heading, console, output);
             RunReport report = run.GetAwaiter().GetResult();
@@ -301,6 +306,16 @@ internal static class RunCommand
             var process = System.Diagnostics.Process.GetCurrentProcess();
             error.WriteLine($"timings: {phase,-24} +{(now - _last).TotalMilliseconds,7:0} ms  at {now.TotalMilliseconds,7:0} ms since the command started ({(DateTime.Now - process.StartTime).TotalMilliseconds:0} ms since the process did), cpu {process.TotalProcessorTime.TotalMilliseconds:0} ms");
             _last = now;
+        }
+
+        /// <summary>The calling thread's CPU time so far (Linux), before it ends: the run's own thread is gone by the time <see cref="Threads"/> looks.</summary>
+        public void ThisThread(string what)
+        {
+            if (!File.Exists("/proc/thread-self/stat")) return;
+            string stat = File.ReadAllText("/proc/thread-self/stat");
+            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            double ms = (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) * 10.0;
+            lock (_gate) error.WriteLine($"timings: thread ({what}) cpu {ms,6:0} ms");
         }
 
         /// <summary>CPU time per thread so far (Linux: /proc/self/task), the busiest first: which of the SDK's, Kestrel's or the run's threads spent it.</summary>
