@@ -245,7 +245,7 @@ internal static class RunCommand
             if (report.Interrupted)
             {
                 dashboard?.Dispose();
-                exported.GetAwaiter().GetResult();
+                AwaitTelemetryEnd(exported, error);
                 return ExitCode.Interrupted;
             }
             if (dashboard is not null)
@@ -264,7 +264,7 @@ internal static class RunCommand
                 }
                 dashboard.Dispose();
             }
-            exported.GetAwaiter().GetResult();
+            AwaitTelemetryEnd(exported, error);
             phases?.Mark("final export done");
             return report.Invariants.Ok ? ExitCode.Success : ExitCode.InvariantViolated;
         }
@@ -281,19 +281,37 @@ internal static class RunCommand
     }
 
     /// <summary>
+    /// Waits for the telemetry's end (histograms, final scrape, final OTLP export). The run
+    /// directory is published by then, so a failure there is told, not turned into a lost run.
+    /// </summary>
+    private static void AwaitTelemetryEnd(Task exported, TextWriter error)
+    {
+        try
+        {
+            exported.GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            error.WriteLine($"tcpactors: the run directory is complete, but the telemetry's end failed: {e.GetBaseException().Message}");
+        }
+    }
+
+    /// <summary>
     /// Where a run's wall time goes, phase by phase, on stderr when <c>TCPACTORS_TIMINGS=1</c>
     /// (docs/performance.md, "Telemetry"): the cost of telemetry is fixed set-up and tear-down
     /// around the simulation, which this makes visible without a profiler.
     /// </summary>
     private sealed class PhaseTimings(TextWriter error)
     {
+        /// <summary>Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux).</summary>
+        private const double UserHz = 100;
+
         private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private readonly Lock _gate = new();
         private TimeSpan _last;
 
         public static PhaseTimings? FromEnvironment(TextWriter error) =>
             Environment.GetEnvironmentVariable("TCPACTORS_TIMINGS") == "1" ? new PhaseTimings(error) : null;
-
-        private readonly Lock _gate = new();
 
         public void Mark(string phase)
         {
@@ -313,16 +331,17 @@ internal static class RunCommand
         {
             if (!File.Exists("/proc/thread-self/stat")) return;
             string stat = File.ReadAllText("/proc/thread-self/stat");
-            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            double ms = (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) * 10.0;
-            lock (_gate) error.WriteLine($"timings: thread ({what}) cpu {ms,6:0} ms");
+            lock (_gate) error.WriteLine($"timings: thread ({what}) cpu {CpuMilliseconds(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')),6:0} ms");
         }
+
+        /// <summary>utime + stime (fields 14 and 15 of proc(5)), from the fields after the command name.</summary>
+        private static double CpuMilliseconds(string[] fields) =>
+            (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) * 1000 / UserHz;
 
         /// <summary>CPU time per thread so far (Linux: /proc/self/task), the busiest first: which of the SDK's, Kestrel's or the run's threads spent it.</summary>
         public void Threads()
         {
             if (!Directory.Exists("/proc/self/task")) return;
-            long tick = 100; // USER_HZ on Linux
             var rows = new List<(string Name, double Ms, string Nice)>();
             foreach (string task in Directory.GetDirectories("/proc/self/task"))
             {
@@ -331,8 +350,7 @@ internal static class RunCommand
                     string stat = File.ReadAllText(Path.Combine(task, "stat"));
                     int open = stat.IndexOf('('), close = stat.LastIndexOf(')');
                     string[] fields = stat[(close + 2)..].Split(' ');
-                    double ms = (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) * 1000.0 / tick;
-                    rows.Add((stat[(open + 1)..close], ms, fields[16])); // field 19 of proc(5): nice
+                    rows.Add((stat[(open + 1)..close], CpuMilliseconds(fields), fields[16])); // field 19 of proc(5): nice
                 }
                 catch (IOException)
                 {
