@@ -158,7 +158,8 @@ internal sealed class RunOptions
 
     public Option<bool> RealTime { get; } = new("--realtime")
     {
-        Description = "Pace the run to the wall clock (times --time-scale); the result is the same as in virtual time",
+        Description = "Pace the run to the wall clock (times --time-scale); the result is the same as in virtual time. " +
+            "'--realtime false' runs in virtual time, also with --dashboard (which otherwise paces)",
     };
 
     public Option<double?> TimeScale { get; } = new("--time-scale")
@@ -178,7 +179,7 @@ internal sealed class RunOptions
     public Option<bool> Dashboard { get; } = new("--dashboard")
     {
         Description = $"Serve the live web dashboard and chaos control API at http://127.0.0.1:{Observability.Dashboard.DashboardOptions.DefaultPort}/ " +
-            "(and /metrics); the run is paced in real time (--time-scale) and the dashboard stays up after the end until Ctrl+C",
+            "(and /metrics); the run is paced in real time (--time-scale; '--realtime false': as fast as it goes) and the dashboard stays up after the end until Ctrl+C",
     };
 
     public Option<int?> Port { get; } = new("--port")

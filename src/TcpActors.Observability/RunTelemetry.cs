@@ -29,7 +29,7 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
     private readonly string _shard;
     private Logger? _logger;
     private KernelMessages? _messages;
-    private bool _disposed;
+    private int _disposed;
 
     private RunTelemetry(Scenario scenario, string shard, IRunObserver? next, RunMetrics? metrics, Task<MeterProvider>? provider, MetricsEndpoint? endpoint, Logger? logger, KernelMessages? messages)
     {
@@ -69,19 +69,15 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
             if (options.Otlp is not null || options.MetricsPort is not null || options.Scrape)
             {
                 metrics = new RunMetrics(scenario.Name, options.Shard);
-                if (options.MetricsPort is not null || options.Scrape)
-                {
-                    scrape = new PrometheusScrape();
-                    provider = Task.FromResult(BuildProvider(options.Otlp, options.OtlpExportInterval, scrape));
-                    if (options.MetricsPort is { } port) endpoint = MetricsEndpoint.Start(port, scrape);
-                }
-                else
-                {
-                    // Loading and setting up the SDK and the OTLP exporter takes ~0.1 s (assembly
-                    // loading, JIT): do it while the run starts. Nothing is lost: the instruments
-                    // read the latest snapshot whenever the provider first collects.
-                    provider = Task.Run(() => BuildProvider(options.Otlp, options.OtlpExportInterval, scrape: null));
-                }
+                if (options.MetricsPort is not null || options.Scrape) scrape = new PrometheusScrape();
+                // Loading and setting up the SDK and the OTLP exporter takes 0.1-0.15 s (assembly
+                // loading, JIT): do it while the run starts. Nothing is lost: the instruments read
+                // the latest snapshot whenever the provider first collects, and a scrape waits for
+                // the provider (PrometheusScrape.Collect).
+                var building = Task.Run(() => BuildProvider(options.Otlp, options.OtlpExportInterval, scrape));
+                provider = building;
+                scrape?.CollectsAfter(building);
+                if (options.MetricsPort is { } port) endpoint = MetricsEndpoint.Start(port, scrape!);
             }
             KernelMessages? messages = null;
             if (options.LogFile is not null || options.PeopleLog)
@@ -94,7 +90,8 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
         catch
         {
             endpoint?.Dispose();
-            provider?.GetAwaiter().GetResult().Dispose();
+            // The provider may still be building; it goes once built (a failed build has nothing to dispose).
+            provider?.ContinueWith(static built => { if (built.IsCompletedSuccessfully) built.Result.Dispose(); }, TaskScheduler.Default).Wait();
             metrics?.Dispose();
             logger?.Dispose();
             throw;
@@ -147,23 +144,44 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
     /// <summary>The run ended: records the duration histograms and logs the end.</summary>
     public void OnCompleted(RunReport report)
     {
+        RecordDurations(report);
+        LogEnd(report);
+    }
+
+    /// <summary>
+    /// Records the run's handshake and connection durations in the histograms (one recording per
+    /// couple, so 0.1 s at 100k couples: a caller with a report to write can do this in the background).
+    /// </summary>
+    public void RecordDurations(RunReport report)
+    {
         // The histograms are synchronous instruments: a value recorded before the provider
         // listens is lost, so the provider built in the background must be there first.
         _provider?.Wait();
         _metrics?.RecordDurations(report);
-        _messages?.OnCompleted(report);
+    }
+
+    /// <summary>Logs the end of the run (the summary line and what a kernel would have warned of).</summary>
+    public void LogEnd(RunReport report) => _messages?.OnCompleted(report);
+
+    /// <summary>
+    /// Closes the log (after <see cref="LogEnd"/>): log.json is whole from then on, while
+    /// the final OTLP export of <see cref="Dispose"/> may still be under way — so a caller can
+    /// move the run directory into place without waiting for the network.
+    /// </summary>
+    public void CloseLog()
+    {
+        Interlocked.Exchange(ref _logger, null)?.Dispose();
     }
 
     /// <summary>Exports the last values (OTLP), stops <c>/metrics</c>, closes the log.</summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         // The endpoint first: a scrape must not find the provider gone. The provider's shutdown
         // makes the OTLP reader export once more, so the meter must still be alive then.
         Endpoint?.Dispose();
         _provider?.GetAwaiter().GetResult().Dispose();
         _metrics?.Dispose();
-        _logger?.Dispose();
+        CloseLog();
     }
 }

@@ -66,6 +66,39 @@ public class DashboardCommandTests
     }
 
     [Fact]
+    public async Task A_dashboard_run_with_realtime_false_goes_as_fast_as_virtual_time_streams_every_sample_and_stays_up_until_ctrl_c()
+    {
+        using var dir = new WorkDirectory();
+        RunCommandTests.RunSmallStorm(dir, "virtual");
+        using var process = TcpActorsProcess.Start(dir.Path,
+            [.. RunCommandTests.SmallStorm, "--out", dir["dashboard"], "--dashboard", "--port", "0", "--realtime", "false"]);
+        string line = process.WaitForLine(l => l.StartsWith("dashboard: http", StringComparison.Ordinal));
+        using var client = new HttpClient { BaseAddress = new Uri(line["dashboard: ".Length..].Trim()), Timeout = TimeSpan.FromSeconds(30) };
+
+        process.WaitForLine(l => l.StartsWith("dashboard: still serving", StringComparison.Ordinal));
+        var run = RunReportFile.Read(dir["dashboard"]);
+        // Paced at one virtual second per wall second, the 100 s scenario would take 100 s.
+        Assert.True(run.Report.GetProperty("wall_seconds").GetDouble() < 50, run.Report.GetProperty("wall_seconds").ToString());
+        Assert.Equal(RunReportFile.Read(dir["virtual"]).Digest, run.Digest);
+        var state = JsonDocument.Parse(await client.GetStringAsync("/api/state")).RootElement;
+        Assert.False(state.GetProperty("realtime").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, state.GetProperty("lag_seconds").ValueKind);
+        Assert.Equal(run.Digest, state.GetProperty("digest").GetString());
+        // A page opened after the end still draws the whole run: every sample of the time series.
+        using (var events = await client.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead))
+        using (var reader = new StreamReader(await events.Content.ReadAsStreamAsync()))
+        {
+            Assert.Equal("event: history", await reader.ReadLineAsync());
+            string history = (await reader.ReadLineAsync())!["data: ".Length..];
+            Assert.Equal(run.TimeSeries.Length - 1, JsonDocument.Parse(history).RootElement.GetArrayLength()); // minus the CSV header
+        }
+
+        process.Interrupt();
+        var outcome = process.WaitForExit();
+        Assert.True(outcome.ExitCode == 0, outcome.ToString());
+    }
+
+    [Fact]
     public void A_dashboard_port_in_use_is_exit_2_with_the_port_named_and_nothing_written()
     {
         using var dir = new WorkDirectory();
@@ -86,6 +119,8 @@ public class DashboardCommandTests
     [InlineData("--dashboard --dashboard-host 0.0.0.0", "needs --dashboard-token")]
     [InlineData("--dashboard --dashboard-host nowhere", "--dashboard-host must be an IP address")]
     [InlineData("--time-scale 0", "--time-scale must be a number above 0")]
+    [InlineData("--dashboard --realtime false --time-scale 10", "--realtime false and --time-scale 10 contradict each other")]
+    [InlineData("--realtime false --time-scale 0.5", "--realtime false and --time-scale 0.5 contradict each other")]
     [InlineData("--live-changes missing.json", "--live-changes missing.json: no such report.json")]
     public void Dashboard_and_pacing_options_used_wrongly_are_usage_errors_that_write_nothing(string options, string reason)
     {

@@ -32,7 +32,7 @@ internal static class RunCommand
     {
         var options = new RunOptions();
         var command = new Command("run",
-            "Run a scenario (a file or a built-in name; default teardown-storm) in virtual time (or paced: --realtime, --dashboard) and write its run " +
+            "Run a scenario (a file or a built-in name; default teardown-storm) in virtual time (or paced: --realtime, --dashboard unless --realtime false) and write its run " +
             "directory: report.json, timeseries.csv, report.html, log.json and, with --trace/--pcap, the trace and the capture. Exit 0 when every invariant holds, " +
             "1 when one is violated, 2 on bad input, 130 when interrupted by Ctrl+C (the report is still written).");
         options.AddTo(command);
@@ -44,6 +44,7 @@ internal static class RunCommand
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
+        var phases = PhaseTimings.FromEnvironment(error);
 
         var loaded = ScenarioSource.Load(parse.GetValue(options.Scenario));
         if (!loaded.Succeeded)
@@ -70,6 +71,7 @@ internal static class RunCommand
         // Refused before anything is written: a run the machine cannot hold would be OOM-killed.
         if (MemoryEstimate.Refusal(scenario, oneShardOnly: shard is not null) is { } tooBig)
             return MemoryEstimate.Refuse(error, tooBig);
+        phases?.Mark("scenario loaded");
         int shardsHere = shard is null ? scenario.Run.Shards : 1;
         int threads = parse.GetValue(options.Threads) ?? Math.Max(1, Math.Min(shardsHere, Environment.ProcessorCount));
 
@@ -95,7 +97,12 @@ internal static class RunCommand
             if (!LiveChangesFile.TryRead(replayFrom, out var changes, out string problem)) return Usage(error, $"--live-changes {replayFrom}: {problem}");
             live = LiveControl.Replay(changes);
         }
-        bool realTime = dashboardOn || parse.GetValue(options.RealTime) || parse.GetValue(options.TimeScale) is not null;
+        // --realtime false is the explicit "virtual time", which only means something next to
+        // --dashboard (that paces by default); asking for a pace at the same time is a contradiction.
+        bool virtualTimeAsked = parse.GetResult(options.RealTime) is { Implicit: false } && !parse.GetValue(options.RealTime);
+        if (virtualTimeAsked && parse.GetValue(options.TimeScale) is { } scaleAsked)
+            return Usage(error, $"--realtime false and --time-scale {scaleAsked.ToString(System.Globalization.CultureInfo.InvariantCulture)} contradict each other: a time scale paces the run; drop one of them");
+        bool realTime = !virtualTimeAsked && (dashboardOn || parse.GetValue(options.RealTime) || parse.GetValue(options.TimeScale) is not null);
         double timeScale = parse.GetValue(options.TimeScale) ?? 1;
 
         var latest = new LatestSnapshot();
@@ -116,13 +123,14 @@ internal static class RunCommand
         {
             return Usage(error, e.Message);
         }
+        phases?.Mark("telemetry started");
         // The dashboard binds before anything is written too: its port in use is a usage error.
         DashboardServer? dashboard = null;
         if (dashboardOn)
         {
             try
             {
-                dashboard = DashboardServer.Start(scenario, dashboardOptions with { TimeScale = timeScale }, live, telemetry.Scrape, next: telemetry);
+                dashboard = DashboardServer.Start(scenario, dashboardOptions with { TimeScale = realTime ? timeScale : null }, live, telemetry.Scrape, next: telemetry);
             }
             catch (DashboardException e)
             {
@@ -130,6 +138,7 @@ internal static class RunCommand
                 return Usage(error, e.Message);
             }
         }
+        phases?.Mark("dashboard started");
 
         StagedRunDirectory directory;
         try
@@ -158,6 +167,7 @@ internal static class RunCommand
         string? pcapPath = null;
         // report.html draws the ladders of the first traced couples whether or not --trace is given.
         var ladders = new LadderRecorder(maxCouples: Math.Min(parse.GetValue(options.TraceCouples), 10));
+        Task exported = Task.CompletedTask;
         try
         {
             if (parse.GetValue(options.Trace) is { } traceOption) trace = TraceFile.Open(traceOption, directory);
@@ -181,21 +191,48 @@ internal static class RunCommand
                 LiveControl = live,
             };
             var run = Task.Factory.StartNew(
-                () => SimulationRunner.Run(scenario, simulation, interruption.Token),
+                () =>
+                {
+                    var result = SimulationRunner.Run(scenario, simulation, interruption.Token);
+                    phases?.ThisThread("run's thread");
+                    return result;
+                },
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             LiveView.Follow(run, latest, mode, heading, console, output);
             RunReport report = run.GetAwaiter().GetResult();
+            phases?.Mark("simulation run");
 
             trace?.Complete();
             pcap?.Complete();
             dashboard?.OnCompleted(report);
-            telemetry.OnCompleted(report);
-            dashboard?.FreezeMetrics();
-            // Exports the last values over OTLP and closes log.json before the directory moves into place.
-            telemetry.Dispose();
+            // The telemetry's end goes on in the background while the run directory is written:
+            // the duration histograms (one recording per couple), the dashboard's final scrape
+            // and the final OTLP export, in that order; neither the SDK nor the network may delay
+            // the report (the export is awaited before the command returns). Only the log's end
+            // comes first: log.json must be whole before the directory moves into place.
+            telemetry.LogEnd(report);
+            telemetry.CloseLog();
+            exported = Task.Run(() =>
+            {
+                try
+                {
+                    phases?.Mark("telemetry's end (background)");
+                    telemetry.RecordDurations(report);
+                    phases?.Mark("durations recorded (background)");
+                    dashboard?.FreezeMetrics();
+                    phases?.Mark("metrics frozen (background)");
+                }
+                finally
+                {
+                    telemetry.Dispose();
+                    phases?.Mark("final export (background)");
+                }
+            });
             RunDirectory.Write(report, directory.StagingPath);
             HtmlReport.Write(report, ladders.Ladders, directory.StagingPath);
             directory.Publish();
+            phases?.Mark("run directory written");
+            phases?.Threads();
 
             console.Write(RunSummary.Render(report));
             output.WriteLine($"digest: {report.Digest}");
@@ -208,26 +245,120 @@ internal static class RunCommand
             if (report.Interrupted)
             {
                 dashboard?.Dispose();
+                AwaitTelemetryEnd(exported, error);
                 return ExitCode.Interrupted;
             }
             if (dashboard is not null)
             {
-                // The words: the dashboard stays up after the end until Ctrl+C, so the
-                // finished run can still be looked at (the run directory is already complete).
-                output.WriteLine($"dashboard: still serving {dashboard.Url}; Ctrl+C to stop");
-                interruption.Token.WaitHandle.WaitOne();
+                if (dashboard.Started.IsFaulted)
+                {
+                    // Bound but not started (rare: the port was checked before the run); the run itself is complete.
+                    error.WriteLine($"tcpactors: the dashboard could not start: {dashboard.Started.Exception!.GetBaseException().Message}");
+                }
+                else
+                {
+                    // The words: the dashboard stays up after the end until Ctrl+C, so the
+                    // finished run can still be looked at (the run directory is already complete).
+                    output.WriteLine($"dashboard: still serving {dashboard.Url}; Ctrl+C to stop");
+                    interruption.Token.WaitHandle.WaitOne();
+                }
                 dashboard.Dispose();
             }
+            AwaitTelemetryEnd(exported, error);
+            phases?.Mark("final export done");
             return report.Invariants.Ok ? ExitCode.Success : ExitCode.InvariantViolated;
         }
         catch
         {
             dashboard?.Dispose();
+            // Disposing twice is harmless: the second call returns at once.
             telemetry.Dispose();
             trace?.Abandon();
             pcap?.Dispose();
             directory.Abandon();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Waits for the telemetry's end (histograms, final scrape, final OTLP export). The run
+    /// directory is published by then, so a failure there is told, not turned into a lost run.
+    /// </summary>
+    private static void AwaitTelemetryEnd(Task exported, TextWriter error)
+    {
+        try
+        {
+            exported.GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            error.WriteLine($"tcpactors: the run directory is complete, but the telemetry's end failed: {e.GetBaseException().Message}");
+        }
+    }
+
+    /// <summary>
+    /// Where a run's wall time goes, phase by phase, on stderr when <c>TCPACTORS_TIMINGS=1</c>
+    /// (docs/performance.md, "Telemetry"): the cost of telemetry is fixed set-up and tear-down
+    /// around the simulation, which this makes visible without a profiler.
+    /// </summary>
+    private sealed class PhaseTimings(TextWriter error)
+    {
+        /// <summary>Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux).</summary>
+        private const double UserHz = 100;
+
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private readonly Lock _gate = new();
+        private TimeSpan _last;
+
+        public static PhaseTimings? FromEnvironment(TextWriter error) =>
+            Environment.GetEnvironmentVariable("TCPACTORS_TIMINGS") == "1" ? new PhaseTimings(error) : null;
+
+        public void Mark(string phase)
+        {
+            lock (_gate) MarkNow(phase);
+        }
+
+        private void MarkNow(string phase)
+        {
+            TimeSpan now = _clock.Elapsed;
+            var process = System.Diagnostics.Process.GetCurrentProcess();
+            error.WriteLine($"timings: {phase,-24} +{(now - _last).TotalMilliseconds,7:0} ms  at {now.TotalMilliseconds,7:0} ms since the command started ({(DateTime.Now - process.StartTime).TotalMilliseconds:0} ms since the process did), cpu {process.TotalProcessorTime.TotalMilliseconds:0} ms");
+            _last = now;
+        }
+
+        /// <summary>The calling thread's CPU time so far (Linux), before it ends: the run's own thread is gone by the time <see cref="Threads"/> looks.</summary>
+        public void ThisThread(string what)
+        {
+            if (!File.Exists("/proc/thread-self/stat")) return;
+            string stat = File.ReadAllText("/proc/thread-self/stat");
+            lock (_gate) error.WriteLine($"timings: thread ({what}) cpu {CpuMilliseconds(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')),6:0} ms");
+        }
+
+        /// <summary>utime + stime (fields 14 and 15 of proc(5)), from the fields after the command name.</summary>
+        private static double CpuMilliseconds(string[] fields) =>
+            (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) * 1000 / UserHz;
+
+        /// <summary>CPU time per thread so far (Linux: /proc/self/task), the busiest first: which of the SDK's, Kestrel's or the run's threads spent it.</summary>
+        public void Threads()
+        {
+            if (!Directory.Exists("/proc/self/task")) return;
+            var rows = new List<(string Name, double Ms, string Nice)>();
+            foreach (string task in Directory.GetDirectories("/proc/self/task"))
+            {
+                try
+                {
+                    string stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    int open = stat.IndexOf('('), close = stat.LastIndexOf(')');
+                    string[] fields = stat[(close + 2)..].Split(' ');
+                    rows.Add((stat[(open + 1)..close], CpuMilliseconds(fields), fields[16])); // field 19 of proc(5): nice
+                }
+                catch (IOException)
+                {
+                    // The thread ended meanwhile.
+                }
+            }
+            rows.Sort((a, b) => b.Ms.CompareTo(a.Ms));
+            foreach (var (name, ms, nice) in rows) if (ms > 0) error.WriteLine($"timings: thread {name,-16} cpu {ms,6:0} ms  nice {nice}");
         }
     }
 

@@ -12,19 +12,34 @@ namespace TcpActors.Observability.Dashboard;
 /// <summary>
 /// What the dashboard knows of the run: the newest sample, the state counts over time (for a page
 /// that connects late), the end, and the browsers following along. Samples arrive on the run's
-/// thread and are handed to each browser's own unbounded queue, so a slow browser never slows the run.
+/// thread, which only files them (a lock, one small object): turning them into JSON and writing
+/// them to each browser's own unbounded queue is the job of a pump thread of its own, so neither a slow
+/// browser nor the JSON slows the run, and with no browser connected no JSON is made at all.
 /// </summary>
+/// <remarks>
+/// The pump flushes at most <see cref="FlushInterval"/> apart: a paced run's one sample per wall
+/// second goes out at once, a virtual-time run's hundreds per second go out in batches a browser
+/// can draw (every sample is sent, none is dropped but by the history's thinning).
+/// </remarks>
 internal sealed class DashboardFeed
 {
     /// <summary>Samples kept for a page that connects late: two hours at the default one per second.</summary>
     private const int HistoryMax = 7200;
 
+    /// <summary>The shortest time between two flushes to the browsers: ten redraws a second is all a chart needs.</summary>
+    internal static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
+
     private readonly Lock _gate = new();
-    private readonly List<string> _history = [];
-    private readonly List<Channel<string>> _subscribers = [];
+    private readonly List<Sample> _history = [];
+    private readonly List<Subscriber> _subscribers = [];
     private readonly Scenario _scenario;
     private readonly LiveControl? _control;
     private readonly double? _timeScale;
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Task _pump;
+    private int _wakePending;
+    private long _published;
     private LiveSnapshot? _latest;
     private RunReport? _report;
 
@@ -33,6 +48,7 @@ internal sealed class DashboardFeed
         _scenario = scenario;
         _control = control;
         _timeScale = timeScale;
+        _pump = Task.Factory.StartNew(Pump, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     public int Subscribers
@@ -45,11 +61,14 @@ internal sealed class DashboardFeed
         get { lock (_gate) return _latest; }
     }
 
+    /// <summary>Files a sample (the run's thread): no JSON here, that is the pump's work.</summary>
     public void Publish(LiveSnapshot snapshot)
     {
-        string row = SampleJson(snapshot);
+        // The chaos in force belongs to the sample's moment, so it is taken now, not when rendered.
+        IReadOnlyList<LiveChange> chaos = _control?.Active ?? [];
         lock (_gate)
         {
+            var sample = new Sample(++_published, snapshot, chaos);
             _latest = snapshot;
             // Thin the history by half when full: the chart keeps its whole span at half the detail.
             if (_history.Count == HistoryMax)
@@ -58,49 +77,151 @@ internal sealed class DashboardFeed
                 for (int i = 0; i < _history.Count; i += 2) _history[kept++] = _history[i];
                 _history.RemoveRange(kept, _history.Count - kept);
             }
-            _history.Add(row);
-            foreach (var subscriber in _subscribers) subscriber.Writer.TryWrite("event: sample\ndata: " + row + "\n\n");
+            _history.Add(sample);
+            if (_subscribers.Count == 0) return;
         }
+        Wake();
     }
 
     public void Complete(RunReport report)
     {
-        lock (_gate)
-        {
-            _report = report;
-            string end = "event: end\ndata: " + JsonSerializer.Serialize(new { digest = report.Digest, interrupted = report.Interrupted, invariants_ok = report.Invariants.Ok }) + "\n\n";
-            foreach (var subscriber in _subscribers) subscriber.Writer.TryWrite(end);
-        }
+        lock (_gate) _report = report;
+        Wake();
     }
 
     /// <summary>A browser's queue, primed with the history (and the end, when the run is over).</summary>
     public Channel<string> Subscribe()
     {
-        var channel = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+        var subscriber = new Subscriber(Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true }));
         lock (_gate)
         {
-            channel.Writer.TryWrite("event: history\ndata: [" + string.Join(",", _history) + "]\n\n");
+            // A browser connects rarely: rendering what is missing of the history here, under the
+            // lock, keeps "history, then every later sample" exact without a second lock dance.
+            var rows = new string[_history.Count];
+            for (int i = 0; i < rows.Length; i++) rows[i] = Render(_history[i]);
+            subscriber.Queue.Writer.TryWrite("event: history\ndata: [" + string.Join(",", rows) + "]\n\n");
+            subscriber.SentUpTo = _history.Count == 0 ? 0 : _history[^1].Number;
             if (_report is { } report)
-                channel.Writer.TryWrite("event: end\ndata: " + JsonSerializer.Serialize(new { digest = report.Digest, interrupted = report.Interrupted, invariants_ok = report.Invariants.Ok }) + "\n\n");
-            _subscribers.Add(channel);
+            {
+                subscriber.Queue.Writer.TryWrite(EndEvent(report));
+                subscriber.Ended = true;
+            }
+            _subscribers.Add(subscriber);
         }
-        return channel;
+        return subscriber.Queue;
     }
 
     public void Unsubscribe(Channel<string> channel)
     {
-        lock (_gate) _subscribers.Remove(channel);
+        lock (_gate) _subscribers.RemoveAll(s => s.Queue == channel);
         channel.Writer.TryComplete();
     }
 
-    /// <summary>Tells every browser that the server is going away.</summary>
+    /// <summary>Tells every browser that the server is going away, and stops the pump.</summary>
     public void Close()
     {
+        if (_closing.IsCancellationRequested) return;
+        _closing.Cancel();
         lock (_gate)
         {
-            foreach (var subscriber in _subscribers) subscriber.Writer.TryComplete();
+            foreach (var subscriber in _subscribers) subscriber.Queue.Writer.TryComplete();
             _subscribers.Clear();
         }
+        // The pump ends at once on cancellation (it catches it). The semaphore is left to the GC:
+        // a late Complete may still release it, and without a wait handle it holds nothing native.
+        _pump.Wait(TimeSpan.FromSeconds(5));
+    }
+
+    private void Wake()
+    {
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0) _wake.Release();
+    }
+
+    /// <summary>Flushes new samples (and the end) to the browsers, at most once per <see cref="FlushInterval"/>, until <see cref="Close"/>.</summary>
+    private void Pump()
+    {
+        var pending = new List<Sample>();
+        try
+        {
+            while (true)
+            {
+                _wake.Wait(_closing.Token);
+                Volatile.Write(ref _wakePending, 0);
+                Flush(pending);
+                // The rate limit; Close() cuts it short.
+                if (_closing.Token.WaitHandle.WaitOne(FlushInterval)) return;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Close(): the server is stopping.
+        }
+    }
+
+    private void Flush(List<Sample> pending)
+    {
+        pending.Clear();
+        lock (_gate)
+        {
+            if (_subscribers.Count == 0) return;
+            long oldest = long.MaxValue;
+            foreach (var subscriber in _subscribers) oldest = Math.Min(oldest, subscriber.SentUpTo);
+            for (int i = _history.Count - 1; i >= 0 && _history[i].Number > oldest; i--) pending.Add(_history[i]);
+        }
+        pending.Reverse();
+        // The JSON is made outside the lock, so the run's Publish never waits for it.
+        foreach (var sample in pending) Render(sample);
+        lock (_gate)
+        {
+            foreach (var subscriber in _subscribers)
+            {
+                foreach (var sample in pending)
+                {
+                    if (sample.Number <= subscriber.SentUpTo) continue;
+                    subscriber.Queue.Writer.TryWrite("event: sample\ndata: " + sample.Json + "\n\n");
+                    subscriber.SentUpTo = sample.Number;
+                }
+                // The end goes out only after the last sample: Complete comes after the last Publish.
+                if (_report is { } report && !subscriber.Ended && subscriber.SentUpTo == _published)
+                {
+                    subscriber.Queue.Writer.TryWrite(EndEvent(report));
+                    subscriber.Ended = true;
+                }
+            }
+        }
+    }
+
+    private static string EndEvent(RunReport report) =>
+        "event: end\ndata: " + JsonSerializer.Serialize(new { digest = report.Digest, interrupted = report.Interrupted, invariants_ok = report.Invariants.Ok }) + "\n\n";
+
+    private string Render(Sample sample)
+    {
+        if (sample.Json is { } json) return json;
+        Interlocked.Increment(ref _rendered);
+        return sample.Json = SampleJson(sample.Snapshot, sample.Chaos);
+    }
+
+    private long _rendered;
+
+    /// <summary>How many samples have been turned into JSON so far: none while no browser follows the run.</summary>
+    internal long RenderedSamples => Interlocked.Read(ref _rendered);
+
+    /// <summary>One filed sample: its number (from 1, in publishing order), the chaos then in force, and its JSON once made.</summary>
+    private sealed class Sample(long number, LiveSnapshot snapshot, IReadOnlyList<LiveChange> chaos)
+    {
+        public long Number { get; } = number;
+        public LiveSnapshot Snapshot { get; } = snapshot;
+        public IReadOnlyList<LiveChange> Chaos { get; } = chaos;
+        /// <summary>Made once, by whichever of the pump and a connecting browser needs it first (both make the same text).</summary>
+        public string? Json;
+    }
+
+    /// <summary>A browser following the stream: its queue and the newest sample it has been sent.</summary>
+    private sealed class Subscriber(Channel<string> queue)
+    {
+        public Channel<string> Queue { get; } = queue;
+        public long SentUpTo;
+        public bool Ended;
     }
 
     /// <summary>The body of <c>GET /api/state</c>.</summary>
@@ -138,11 +259,12 @@ internal sealed class DashboardFeed
     }
 
     /// <summary>The body of <c>GET /api/chaos</c>: the live chaos in force, by id.</summary>
-    public JsonArray ChaosJson()
+    public JsonArray ChaosJson() => ChaosJson(_control?.Active ?? []);
+
+    private static JsonArray ChaosJson(IReadOnlyList<LiveChange> active)
     {
         var list = new JsonArray();
-        if (_control is null) return list;
-        foreach (LiveChange change in _control.Active) list.Add(JsonSerializer.SerializeToNode(change));
+        foreach (LiveChange change in active) list.Add(JsonSerializer.SerializeToNode(change));
         return list;
     }
 
@@ -174,7 +296,7 @@ internal sealed class DashboardFeed
     }
 
     /// <summary>One sample for the page: compact, the states in <see cref="TcpState"/> order.</summary>
-    private string SampleJson(LiveSnapshot s)
+    private string SampleJson(LiveSnapshot s, IReadOnlyList<LiveChange> chaos)
     {
         var sample = new JsonObject
         {
@@ -188,7 +310,7 @@ internal sealed class DashboardFeed
             ["time_wait_overflow"] = s.TimeWaitOverflow,
             ["events"] = s.Events,
             ["lag_seconds"] = Lag(s),
-            ["chaos"] = ChaosJson(),
+            ["chaos"] = ChaosJson(chaos),
             ["scheduled_chaos"] = ScheduledChaos(s.Now),
         };
         return sample.ToJsonString();

@@ -4,12 +4,13 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using TcpActors.Observability.Prometheus;
 using TcpActors.Simulation.Live;
 using TcpActors.Simulation.Reporting;
@@ -43,7 +44,8 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 
-    private readonly WebApplication _app;
+    /// <summary>The web application, once started in the background (<see cref="Start"/>).</summary>
+    private readonly Task<KestrelServer> _app;
     private readonly DashboardFeed _feed;
     private readonly LiveControl? _control;
     private readonly PrometheusScrape? _scrape;
@@ -54,15 +56,15 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
     private volatile string? _frozenMetrics;
     private int _disposed;
 
-    private DashboardServer(WebApplication app, DashboardFeed feed, Scenario scenario, LiveControl? control, PrometheusScrape? scrape, DashboardToken token, IRunObserver? next)
+    private DashboardServer(Socket listener, DashboardFeed feed, Scenario scenario, LiveControl? control, PrometheusScrape? scrape, DashboardToken token, IRunObserver? next)
     {
-        _app = app;
         _feed = feed;
         _scenario = scenario;
         _control = control;
         _scrape = scrape;
         _token = token;
         _next = next;
+        _app = Task.Factory.StartNew(() => Serve(listener), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>The page's address, e.g. <c>http://127.0.0.1:8643/</c>.</summary>
@@ -87,37 +89,83 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
         if (!IPAddress.IsLoopback(options.Address) && string.IsNullOrEmpty(options.Token))
             throw new DashboardException($"--dashboard-host {options.Address}: binding to anything but loopback needs --dashboard-token");
 
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(o =>
-        {
-            o.AddServerHeader = false;
-            o.Listen(options.Address, options.Port, l => l.Protocols = HttpProtocols.Http1);
-        });
-        var app = builder.Build();
-        var server = new DashboardServer(app, new DashboardFeed(scenario, control, options.TimeScale), scenario, control, scrape, new DashboardToken(options.Token), next);
-        app.Run(server.HandleAsync);
+        // The socket is bound and listening here, at once: a port in use is the caller's error
+        // before anything is written, and the URL is known. Kestrel and ASP.NET Core (0.05-0.2 s of
+        // start-up, mostly JIT) start in the background on that socket while the run begins; a
+        // browser that comes first waits in the listen backlog, it is not refused.
+        Socket listener;
         try
         {
-            app.StartAsync().GetAwaiter().GetResult();
+            listener = SocketTransportOptions.CreateDefaultBoundListenSocket(new IPEndPoint(options.Address, options.Port));
+            listener.Listen(512);
         }
-        catch (IOException e)
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressNotAvailable)
         {
-            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            throw new DashboardException(
-                $"--port {options.Port}: cannot listen on {options.Address}:{options.Port} ({(e.InnerException ?? e).Message}); pick another port, or 0 for any free one", e);
+            throw new DashboardException($"--dashboard-host {options.Address}: cannot listen there ({e.Message})", e);
         }
         catch (SocketException e)
         {
-            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            throw new DashboardException($"--dashboard-host {options.Address}: cannot listen there ({e.Message})", e);
+            throw new DashboardException(
+                $"--port {options.Port}: cannot listen on {options.Address}:{options.Port} ({e.Message}); pick another port, or 0 for any free one", e);
         }
-        int bound = options.Port;
-        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>();
-        if (addresses is not null) foreach (string address in addresses.Addresses) bound = new Uri(address).Port;
+        int bound = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        var server = new DashboardServer(listener, new DashboardFeed(scenario, control, options.TimeScale), scenario, control, scrape, new DashboardToken(options.Token), next);
         string host = options.Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{options.Address}]" : options.Address.ToString();
         server.Url = new Uri($"http://{host}:{bound}/");
         return server;
     }
+
+    /// <summary>Starts Kestrel on the bound <paramref name="listener"/>, which it takes over.</summary>
+    /// <remarks>
+    /// Kestrel alone, without the generic host, dependency injection, configuration or logging of a
+    /// <c>WebApplication</c>: this page and its API need none of them, and building them was most of
+    /// the server's start-up. The start runs synchronously on a thread of its own.
+    /// </remarks>
+    private KestrelServer Serve(Socket listener)
+    {
+        KestrelServer? server = null;
+        try
+        {
+            var kestrel = new KestrelServerOptions
+            {
+                AddServerHeader = false,
+                // Kestrel asks its options for services while it builds the connection pipeline; none are registered.
+                ApplicationServices = new EmptyServices(),
+            };
+            kestrel.Listen((IPEndPoint)listener.LocalEndPoint!, l => l.Protocols = HttpProtocols.Http1);
+            var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions { CreateBoundListenSocket = _ => listener }), NullLoggerFactory.Instance);
+            server = new KestrelServer(Options.Create(kestrel), transport, NullLoggerFactory.Instance);
+            server.StartAsync(new Application(this), CancellationToken.None).GetAwaiter().GetResult();
+            return server;
+        }
+        catch
+        {
+            server?.Dispose();
+            listener.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Kestrel's view of the dashboard: one <see cref="HttpContext"/> per request, handled by <see cref="HandleAsync"/>.</summary>
+    private sealed class Application(DashboardServer dashboard) : IHttpApplication<HttpContext>
+    {
+        public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
+
+        public Task ProcessRequestAsync(HttpContext context) => dashboard.HandleAsync(context);
+
+        public void DisposeContext(HttpContext context, Exception? exception)
+        {
+        }
+    }
+
+    /// <summary>No services: what Kestrel looks up optionally (diagnostics, metrics) it then does without.</summary>
+    private sealed class EmptyServices : IServiceProvider
+    {
+        public object? GetService(Type serviceType) => null;
+    }
+
+    /// <summary>Done when the server has started answering (it listens from <see cref="Start"/> on); faulted if it could not.</summary>
+    public Task Started => _app;
 
     /// <inheritdoc/>
     public void OnSample(LiveSnapshot snapshot)
@@ -235,6 +283,9 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
     {
         if (_scrape is null) { await Error(context, 404, "no metrics in this dashboard"); return; }
         string text = _frozenMetrics ?? _scrape.Collect();
+        // A scrape that began just before the final one and collected after the provider was
+        // gone gets nothing; the final values are there by then.
+        if (text.Length == 0 && _frozenMetrics is { } frozen) text = frozen;
         context.Response.ContentType = PrometheusScrape.ContentType;
         await context.Response.WriteAsync(text, context.RequestAborted);
     }
@@ -282,8 +333,19 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _stopping.Cancel();
         _feed.Close();
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+        KestrelServer server;
+        try
+        {
+            server = await _app.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // It never started (the caller saw that through Started); there is nothing to stop.
+            _stopping.Dispose();
+            return;
+        }
+        await server.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        server.Dispose();
         _stopping.Dispose();
     }
 

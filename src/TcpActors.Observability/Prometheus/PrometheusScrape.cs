@@ -12,6 +12,9 @@ public sealed class PrometheusScrape
     private readonly PrometheusTextExporter _exporter = new();
     private readonly Lock _lock = new();
 
+    /// <summary>The building of the provider this reader is added to, when that happens in the background.</summary>
+    private Task? _providerBuilt;
+
     /// <summary>Creates the reader; add <see cref="Reader"/> to a meter provider.</summary>
     public PrometheusScrape()
     {
@@ -24,9 +27,17 @@ public sealed class PrometheusScrape
     /// <summary>The content type of the text exposition format.</summary>
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
+    /// <summary>
+    /// The provider this reader belongs to is being built in the background (<see cref="RunTelemetry"/>):
+    /// a scrape that comes first waits for it rather than answering empty.
+    /// </summary>
+    public void CollectsAfter(Task providerBuilt) => _providerBuilt = providerBuilt;
+
     /// <summary>Collects now and returns the metrics as Prometheus text; empty once the provider is gone.</summary>
     public string Collect()
     {
+        // A failed build is reported where the provider is used (RunTelemetry); here it is only "no metrics".
+        if (_providerBuilt is { IsCompleted: false } building) ((IAsyncResult)building).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(5));
         // Scrapes may overlap; one collection at a time keeps each text whole.
         lock (_lock)
         {
