@@ -164,8 +164,8 @@ internal sealed class MessageQueue<T> : MessageQueue
 
     private int _runNext;
 
-    /// <summary>Counting-sort bins, one per tick of a bucket.</summary>
-    private int[]? _bins;
+    /// <summary>The first pass of <see cref="SortRun"/>'s radix sort writes here.</summary>
+    private int[] _radixScratch = [];
 
     /// <summary>Keys of entries added to the current bucket after it became current (a delay
     /// shorter than the rest of the bucket): few, so a small heap orders them.</summary>
@@ -636,14 +636,22 @@ internal sealed class MessageQueue<T> : MessageQueue
         return true;
     }
 
-    /// <summary>Orders the current bucket's entries by (time, seq) with a stable counting sort on
-    /// the tick within the bucket, O(n + bucket width). Stable sorting by time is enough because
-    /// the input is already in seq order when the overflow entries (sent before the bucket came
-    /// within the wheel's span, so with smaller seqs) are taken first, then the bucket's own
-    /// entries, which were appended in send order.</summary>
+    /// <summary>Orders the current bucket's entries by (time, seq) with a stable radix sort on
+    /// the tick within the bucket: two passes of 5 bits (32 bins each), O(n). Stable sorting by
+    /// time is enough because the input is already in seq order when the overflow entries (sent
+    /// before the bucket came within the wheel's span, so with smaller seqs) are taken first, then
+    /// the bucket's own entries, which were appended in send order.</summary>
+    /// <remarks>
+    /// Two passes over 32 bins on the stack instead of one counting sort over 1,024 bins: with
+    /// millions of endpoints the bin array falls out of the cache between two buckets, and
+    /// clearing its 64 cache lines was 9 % of the CPU of the 1M-couple storm (dotnet-trace,
+    /// docs/performance.md) — more than sorting the entries themselves.
+    /// </remarks>
     private void SortRun(int fromWheel)
     {
         const int BinMask = (1 << BucketShift) - 1;
+        const int LowBits = BucketShift / 2;
+        const int LowMask = (1 << LowBits) - 1;
         int count = _currentCount;
         if (_run.Length < count) _run = new int[Math.Max(count, _run.Length * 2)];
         if (count <= InsertionSortMax)
@@ -651,16 +659,37 @@ internal sealed class MessageQueue<T> : MessageQueue
             SortSmallRun(fromWheel, count);
             return;
         }
-        int[] bins = _bins ??= new int[1 << BucketShift];
-        Array.Clear(bins);
+        if (_radixScratch.Length < count) _radixScratch = new int[_run.Length];
+        Span<int> low = stackalloc int[1 << LowBits];
+        Span<int> high = stackalloc int[1 << (BucketShift - LowBits)];
         Entry[] entries = _current;
         for (int i = 0; i < count; i++)
         {
             ref Entry entry = ref entries[i];
             Debug.Assert(entry.TimeTicks >> BucketShift == _currentBucket, "a bucket held an entry of another lap");
-            bins[(int)(entry.TimeTicks & BinMask)]++;
+            int tick = (int)(entry.TimeTicks & BinMask);
+            low[tick & LowMask]++;
+            high[tick >> LowBits]++;
             ActorSystem.Prefetch(entry.Target);
         }
+        ExclusivePrefixSum(low);
+        ExclusivePrefixSum(high);
+        int[] scratch = _radixScratch;
+        for (int i = fromWheel; i < count; i++) scratch[low[(int)(entries[i].TimeTicks & LowMask)]++] = i;
+        for (int i = 0; i < fromWheel; i++) scratch[low[(int)(entries[i].TimeTicks & LowMask)]++] = i;
+        int[] run = _run;
+        for (int k = 0; k < count; k++)
+        {
+            int i = scratch[k];
+            run[high[(int)((entries[i].TimeTicks & BinMask) >> LowBits)]++] = i;
+        }
+        _runNext = 0;
+        _runLength = count;
+        AssertRunSorted();
+    }
+
+    private static void ExclusivePrefixSum(Span<int> bins)
+    {
         int start = 0;
         for (int bin = 0; bin < bins.Length; bin++)
         {
@@ -668,18 +697,12 @@ internal sealed class MessageQueue<T> : MessageQueue
             bins[bin] = start;
             start += n;
         }
-        int[] run = _run;
-        for (int i = fromWheel; i < count; i++) run[bins[(int)(entries[i].TimeTicks & BinMask)]++] = i;
-        for (int i = 0; i < fromWheel; i++) run[bins[(int)(entries[i].TimeTicks & BinMask)]++] = i;
-        _runNext = 0;
-        _runLength = count;
-        AssertRunSorted();
     }
 
-    /// <summary>Below this many entries a bucket is ordered by insertion: clearing and summing the
-    /// 1,024 counting-sort bins would cost more than the entries themselves. A network with a
-    /// 10 ms delay leaves most 102 µs buckets with a handful of entries, and the bin pass was
-    /// 19 % of the CPU of a 100k-couple storm (docs/performance.md, Simulation).</summary>
+    /// <summary>Below this many entries a bucket is ordered by insertion: even the radix sort's
+    /// two histogram passes cost more than the entries themselves. A network with a 10 ms delay
+    /// leaves most 102 µs buckets with a handful of entries; a one-pass counting sort over 1,024
+    /// bins was 19 % of the CPU of a 100k-couple storm (docs/performance.md, Simulation).</summary>
     private const int InsertionSortMax = 32;
 
     /// <summary>The same order as <see cref="SortRun"/> — overflow entries first, then the bucket's
@@ -802,7 +825,11 @@ internal sealed class MessageQueue<T> : MessageQueue
             Recycle(_current);
             _current = [];
         }
-        if (_run.Length > Math.Max(spareMaxLength, _inBuckets)) _run = [];
+        if (_run.Length > Math.Max(spareMaxLength, _inBuckets))
+        {
+            _run = [];
+            _radixScratch = [];
+        }
         TrimSpares();
     }
 
