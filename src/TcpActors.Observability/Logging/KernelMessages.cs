@@ -80,6 +80,10 @@ public sealed class KernelMessages : IRunObserver
         var o = report.Outcomes;
         if (report.Interrupted)
             _log.Warning("Run {Scenario:l} interrupted at t={VirtualSeconds} s", report.Scenario, report.VirtualSeconds);
+        // DESIGN.md §3: lag is shown, never hidden. A paced run that fell behind is still exact.
+        if (report.RealTime is { MaxLagSeconds: > RealTimeLag.KeptUpSeconds } lag)
+            _log.Warning("Real time: fell {LagMilliseconds} ms behind the wall clock at t={VirtualSeconds} s (time scale {TimeScale}); the result is exact, only late",
+                Math.Round(lag.MaxLagSeconds * 1000, 1), lag.MaxLagAtSeconds, lag.TimeScale);
         if (!report.Invariants.Ok)
         {
             foreach (string violation in report.Invariants.Violations) _log.Error("Invariant violated: {Violation:l}", violation);

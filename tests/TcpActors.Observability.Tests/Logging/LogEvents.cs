@@ -20,4 +20,6 @@ internal sealed class LogEvents : ILogEventSink
     public void Emit(LogEvent logEvent) => _events.Add(logEvent);
 
     public static long Long(LogEvent e, string property) => (long)((ScalarValue)e.Properties[property]).Value!;
+
+    public static double Double(LogEvent e, string property) => (double)((ScalarValue)e.Properties[property]).Value!;
 }
