@@ -13,8 +13,8 @@ namespace TcpActors.Bench;
 /// delivered less than <c>--lag-ms</c> late. Each trial is a whole paced run, so a trial of
 /// teardown-storm takes its duration in wall time (120 s; <c>--duration 90s</c> still holds all
 /// three of its bursts: the opens over 0–5 s, the close at 20 s, the TIME_WAIT expiry at 80 s).
-/// The couple count doubles from <c>--from</c> until a trial lags, then bisects until the bounds
-/// are within <c>--precision</c> of each other.
+/// The couple count doubles from <c>--from</c> until a trial lags (or halves until one keeps up),
+/// then bisects until the bounds are within <c>--precision</c> of each other.
 /// Options: <c>--scenario NAME</c> (teardown-storm), <c>--time-scale X</c> (1), <c>--lag-ms L</c>
 /// (100), <c>--from N</c> (10000), <c>--max N</c> (1000000), <c>--duration D</c> (the scenario's),
 /// <c>--precision P</c> (0.1), <c>--shards N</c> (the scenario's).
@@ -88,11 +88,25 @@ internal static class RealTimeCapacityBenchmark
             return keptUp;
         }
 
-        for (int couples = from; ; couples = (int)Math.Min((long)couples * 2, max))
+        if (Trial(from))
         {
-            if (Trial(couples)) good = couples;
-            else { bad = couples; break; }
-            if (couples == max) break;
+            good = from;
+            // Double until a trial falls behind (or the maximum keeps up).
+            for (int couples = (int)Math.Min((long)from * 2, max); good < max; couples = (int)Math.Min((long)couples * 2, max))
+            {
+                if (Trial(couples)) good = couples;
+                else { bad = couples; break; }
+            }
+        }
+        else
+        {
+            bad = from;
+            // Halve until a trial keeps up (or even a hundred couples fall behind).
+            for (int couples = from / 2; couples >= 100; couples /= 2)
+            {
+                if (Trial(couples)) { good = couples; break; }
+                bad = couples;
+            }
         }
         while (bad != 0 && good != 0 && bad > good * (1 + precision))
         {
