@@ -39,7 +39,7 @@ public sealed class RealTimeLagLogTests
     [Fact]
     public void A_paced_run_that_fell_behind_the_wall_clock_says_so_in_the_log()
     {
-        var warnings = PacedRunWarnings(TimeSpan.FromMilliseconds(1));
+        var warnings = PacedRunWarnings(TimeSpan.FromMilliseconds(20));
 
         var warning = Assert.Single(warnings, w => w.MessageTemplate.Text.StartsWith("Real time: fell", StringComparison.Ordinal));
         Assert.Contains("behind the wall clock", warning.RenderMessage());
