@@ -45,12 +45,43 @@ public static class SimulationRunner
         // together: with fewer threads than shards, a shard would start only when another had
         // finished its whole paced run. So in real time every shard gets its own thread.
         int threads = options.RealTime ? Math.Max(options.Threads, shards.Length) : options.Threads;
-        RunReport[] reports = ShardRunner.Run(shards.Length, threads, i =>
+        Shard NewShard(int i) =>
+            new(scenario, shards[i], shardCount, buffered is not null ? buffered[i] : options.Trace, options.TraceCouples) { EndpointFaults = options.EndpointFaults };
+        RunReport[] reports;
+        if (threads >= shards.Length)
         {
-            ITraceSink? trace = buffered is not null ? buffered[i] : options.Trace;
-            var shard = new Shard(scenario, shards[i], shardCount, trace, options.TraceCouples) { EndpointFaults = options.EndpointFaults };
-            return shard.Run(cancellation, samples, clock, options.TimeScale, threads, options.LiveControl, i);
-        });
+            reports = ShardRunner.Run(shards.Length, threads, i => NewShard(i).Run(cancellation, samples, clock, options.TimeScale, threads, options.LiveControl, i));
+        }
+        else
+        {
+            // Fewer threads than shards: each thread takes its shards in turn, one sample interval
+            // at a time, rather than one shard to its end and then the next — so every sample
+            // (the live view, the dashboard) and a Ctrl+C come as the whole run reaches them.
+            RunReport[][] byThread = ShardRunner.Run(threads, threads, w =>
+            {
+                var mine = new List<int>();
+                for (int i = w; i < shards.Length; i += threads) mine.Add(i);
+                var running = new Shard[mine.Count];
+                for (int k = 0; k < running.Length; k++)
+                {
+                    running[k] = NewShard(mine[k]);
+                    running[k].Begin(cancellation, samples, clock, options.TimeScale, options.LiveControl, mine[k]);
+                }
+                for (bool any = true; any;)
+                {
+                    any = false;
+                    foreach (Shard shard in running) any |= shard.Advance();
+                }
+                var done = new RunReport[running.Length];
+                for (int k = 0; k < running.Length; k++) done[k] = running[k].End(threads);
+                return done;
+            });
+            reports = new RunReport[shards.Length];
+            for (int w = 0; w < threads; w++)
+            {
+                for (int k = 0; k < byThread[w].Length; k++) reports[w + k * threads] = byThread[w][k];
+            }
+        }
         options.LiveControl?.End();
 
         if (buffered is not null) BufferedTrace.ReplayMerged(buffered, options.Trace!);

@@ -176,32 +176,86 @@ internal sealed class Shard
     public RunReport Run(CancellationToken cancellation, SampleAggregator samples, IWallClock? clock, double timeScale, int threads,
         LiveControl? live = null, int liveSlot = 0)
     {
-        RealTimeDriver? driver = clock is null ? null : new RealTimeDriver(System, timeScale, clock);
-        var due = new List<LiveChange>();
-        var wall = Stopwatch.StartNew();
-        TimeSpan step = Scenario.Run.SampleEvery;
+        Begin(cancellation, samples, clock, timeScale, live, liveSlot);
+        while (Advance()) { }
+        return End(threads);
+    }
+
+    // The run in steps of one sample interval, so that one thread can take several shards in turn
+    // (SimulationRunner does when there are fewer threads than shards): every shard then reaches
+    // each sample boundary about together, and the live view and Ctrl+C see the whole run move.
+    private RunSteps? _steps;
+
+    private sealed class RunSteps
+    {
+        public required CancellationToken Cancellation { get; init; }
+        public required SampleAggregator Samples { get; init; }
+        public required RealTimeDriver? Driver { get; init; }
+        public required double TimeScale { get; init; }
+        public required LiveControl? Live { get; init; }
+        public required int LiveSlot { get; init; }
+        public required Stopwatch Wall { get; init; }
+        public List<LiveChange> Due { get; } = [];
+        public TimeSpan Next;
+        public int Row;
+        public bool Interrupted;
+        public bool Finished;
+    }
+
+    /// <summary>Starts a stepped run: the first sample (t = 0) and the live changes due at 0.</summary>
+    public void Begin(CancellationToken cancellation, SampleAggregator samples, IWallClock? clock, double timeScale,
+        LiveControl? live = null, int liveSlot = 0)
+    {
+        if (_steps is not null) throw new InvalidOperationException("a shard runs once");
+        var steps = _steps = new RunSteps
+        {
+            Cancellation = cancellation, Samples = samples, TimeScale = timeScale, Live = live, LiveSlot = liveSlot,
+            Driver = clock is null ? null : new RealTimeDriver(System, timeScale, clock),
+            Wall = Stopwatch.StartNew(),
+        };
+        _wall = steps.Wall;
+        Sample(steps.Row++, TimeSpan.Zero, samples);
+        if (live is not null) ApplyLive(live, liveSlot, TimeSpan.Zero, steps.Due);
+        steps.Next = Scenario.Run.SampleEvery;
+    }
+
+    /// <summary>Runs to the next sample boundary and samples there; false once the run is over
+    /// (its duration reached, or cancelled).</summary>
+    public bool Advance()
+    {
+        RunSteps steps = _steps ?? throw new InvalidOperationException("Begin first");
+        if (steps.Finished) return false;
         TimeSpan duration = Scenario.Run.Duration;
-        int row = 0;
-        _wall = wall;
-        Sample(row++, TimeSpan.Zero, samples);
-        if (live is not null) ApplyLive(live, liveSlot, TimeSpan.Zero, due);
-        bool interrupted = false;
-        for (TimeSpan t = step; ; t += step)
+        TimeSpan t = steps.Next > duration ? duration : steps.Next;
+        if (!(steps.Driver is null ? RunUntil(t, steps.Cancellation) : RunPacedUntil(steps.Driver, t, steps.Cancellation)))
         {
-            if (t > duration) t = duration;
-            if (!(driver is null ? RunUntil(t, cancellation) : RunPacedUntil(driver, t, cancellation))) { interrupted = true; break; }
-            Sample(row++, t, samples);
-            if (t == duration) break;
-            if (live is not null) ApplyLive(live, liveSlot, t, due);
+            steps.Interrupted = steps.Finished = true;
+            return false;
         }
-        RunReport report = Report(interrupted, wall.Elapsed, threads);
-        if (driver is not null)
+        Sample(steps.Row++, t, steps.Samples);
+        if (t == duration)
         {
-            report = report with { RealTime = new RealTimeLag { TimeScale = timeScale, MaxLagSeconds = driver.MaxLag.TotalSeconds, MaxLagAtSeconds = driver.MaxLagAt.TotalSeconds } };
+            steps.Finished = true;
+            return false;
         }
-        if (live is not null)
+        if (steps.Live is not null) ApplyLive(steps.Live, steps.LiveSlot, t, steps.Due);
+        steps.Next = t + Scenario.Run.SampleEvery;
+        return true;
+    }
+
+    /// <summary>The report of a stepped run that <see cref="Advance"/> has finished.</summary>
+    public RunReport End(int threads)
+    {
+        RunSteps steps = _steps ?? throw new InvalidOperationException("Begin first");
+        if (!steps.Finished) throw new InvalidOperationException("the run is not over");
+        RunReport report = Report(steps.Interrupted, steps.Wall.Elapsed, threads);
+        if (steps.Driver is { } driver)
         {
-            report = report with { LiveChanges = live.TakenBy(liveSlot) };
+            report = report with { RealTime = new RealTimeLag { TimeScale = steps.TimeScale, MaxLagSeconds = driver.MaxLag.TotalSeconds, MaxLagAtSeconds = driver.MaxLagAt.TotalSeconds } };
+        }
+        if (steps.Live is { } live)
+        {
+            report = report with { LiveChanges = live.TakenBy(steps.LiveSlot) };
             report = report with { Digest = ReportDigest.Compute(report) };
         }
         Slots.Clear();

@@ -17,10 +17,11 @@ public class CancellationTests
     public void Interrupting_a_run_yields_a_complete_report_marked_interrupted()
     {
         using var source = new CancellationTokenSource();
-        // One cell: the observer sees a sample once every shard has reached it, so with the
-        // built-in's two shards the one that runs first (on one thread, to its end) is past the
-        // cancellation point before it is requested.
-        var scenario = Runs.BuiltIn("teardown-storm").WithCouples(1_000).WithShards(1);
+        // The built-in's two shards on one thread: the thread takes them in turn, a sample interval
+        // at a time, so both stop at 30 s. (Run one after the other, the first would have reached
+        // 120 s — its clients' TIME_WAIT long over — before the observer saw t = 30 s.)
+        var scenario = Runs.BuiltIn("teardown-storm").WithCouples(1_000);
+        Assert.Equal(2, scenario.Run.Shards);
         var report = SimulationRunner.Run(scenario,
             new SimulationOptions { Observer = new CancelAt(TimeSpan.FromSeconds(30), source) }, source.Token);
 
