@@ -41,9 +41,9 @@ public static class SimulationRunner
 
         options.LiveControl?.Start(shards.Length, scenario.Run.SampleEvery, scenario.Run.Duration, scenario.Hosts.Servers.Count);
         IWallClock? clock = options.RealTime ? options.WallClock ?? SystemWallClock.Instance : null;
-        // Paced shards spend most of their time waiting for the wall clock and must all advance
-        // together: with fewer threads than shards, a shard would start only when another had
-        // finished its whole paced run. So in real time every shard gets its own thread.
+        // Paced shards spend most of their time waiting for the wall clock, each event at its own
+        // moment: two of them taking turns on one thread would each wait out the other's interval
+        // and fall behind. So in real time every shard gets its own thread.
         int threads = options.RealTime ? Math.Max(options.Threads, shards.Length) : options.Threads;
         Shard NewShard(int i) =>
             new(scenario, shards[i], shardCount, buffered is not null ? buffered[i] : options.Trace, options.TraceCouples) { EndpointFaults = options.EndpointFaults };
