@@ -161,8 +161,10 @@ public class LinkImpairmentsAllocationTests
         for (int i = 1000; i < 101_000; i++) sum += link.Decide(TimeSpan.FromTicks(i * 20L), segment, ref random).DeliverAt.Ticks;
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        // One allocation per segment would be at least 2.4 MB here; the slack is for the runtime.
-        Assert.True(allocated < 4096, $"{allocated} bytes allocated for 100,000 decisions");
+        // One allocation per segment would be at least 2.4 MB here; the slack is for the runtime,
+        // which once in a few hundred runs allocates a few KB on this thread of its own accord
+        // (7,256 B seen in a CI run): 16 KB is still a hundredth of one allocation per segment.
+        Assert.True(allocated < 16_384, $"{allocated} bytes allocated for 100,000 decisions");
         Assert.NotEqual(0, sum);
     }
 }
