@@ -32,7 +32,6 @@ internal sealed class Shard
     private long _endpointFailures;
     /// <summary>Live chaos id → its index in <see cref="Scenario"/>'s chaos list.</summary>
     private readonly Dictionary<int, int> _liveEvents = [];
-    private Stopwatch? _wall;
 
     public Shard(Scenario scenario, int shardIndex, int shardCount, ITraceSink? trace, int traceCouples)
     {
@@ -213,7 +212,6 @@ internal sealed class Shard
             Driver = clock is null ? null : new RealTimeDriver(System, timeScale, clock),
             Wall = Stopwatch.StartNew(),
         };
-        _wall = steps.Wall;
         Sample(steps.Row++, TimeSpan.Zero, samples);
         if (live is not null) ApplyLive(live, liveSlot, TimeSpan.Zero, steps.Due);
         steps.Next = Scenario.Run.SampleEvery;
@@ -343,7 +341,7 @@ internal sealed class Shard
                 Now = t, Duration = Scenario.Run.Duration, StateCounts = (long[])Telemetry.States.Clone(),
                 Segments = Telemetry.Segments(), Resets = Telemetry.Resets(), ConnectOutcomes = Telemetry.Connects(),
                 TimeWaitOverflow = Telemetry.TimeWaitOverflow, Events = System.EventsProcessed,
-                Outcomes = OutcomesSoFar(), Wall = _wall?.Elapsed ?? TimeSpan.Zero,
+                Outcomes = OutcomesSoFar(), Wall = _steps?.Wall.Elapsed ?? TimeSpan.Zero,
             });
         }
     }
