@@ -39,7 +39,15 @@ public sealed class TcpHost
     /// <summary>
     /// Per destination, the tuples it holds in the ephemeral range and its port perturbation.
     /// Only tuples whose local port is ephemeral have an entry, so a server's accepted
-    /// connections (local port 80) cost nothing here. Entries go away when they hold nothing.
+    /// connections (local port 80) cost nothing here. An entry stays when it holds nothing
+    /// any more, for its <see cref="DestinationState.Perturb"/>: Linux never resets
+    /// table_perturb[] (RFC 6056 §3.3.4's table is kept for the host's life), so the next
+    /// connect to a destination that went idle does not start over at the port it just freed.
+    /// Forgetting it was swarm seed 59717 (docs/reliability.md, bug 2): the client took the same
+    /// port again while the server still held the old 4-tuple in TIME_WAIT, and with rfc1337 on
+    /// every SYN met an ACK, the client's RST and nothing else until connect() timed out. A crash
+    /// is a reboot and clears them. At most one entry per (local address, destination) the host
+    /// ever connected to.
     /// </summary>
     private readonly Dictionary<Destination, DestinationState> _destinations = new();
 
@@ -629,7 +637,8 @@ public sealed class TcpHost
             }
             if (--state.Held == 0)
             {
-                _destinations.Remove(destination);
+                // Nothing held: no TIME_WAIT either. The entry stays for its Perturb (above).
+                state.OldestTimeWaitSinceTicks = long.MaxValue;
             }
         }
     }

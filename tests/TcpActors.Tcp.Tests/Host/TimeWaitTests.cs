@@ -158,4 +158,38 @@ public class TimeWaitTests
         Assert.Throws<InvalidOperationException>(() => client.EnterTimeWait(r.Tuple, 2, TimeSpan.Zero));
         Assert.Throws<InvalidOperationException>(() => client.EnterTimeWait(ClientTuple(1234), 1, TimeSpan.Zero));
     }
+
+    [Fact]
+    public void A_client_that_reconnects_after_its_passive_close_takes_the_next_port_not_the_one_the_server_holds_in_time_wait()
+    {
+        // Swarm seed 59717 (rfc9293, rfc1337 on): the server closed first and sits in TIME_WAIT for
+        // 240 s; the client's side ended in LAST_ACK → CLOSED, so nothing was left on the client for
+        // that server. Its next connect() there must not start over at the port it just freed: that
+        // SYN would land on the server's TIME_WAIT, be answered with an ACK, the client's RST would be
+        // ignored (RFC 1337) and connect() would time out after 183 s. Linux keeps table_perturb[]
+        // for good (RFC 6056 §3.3.4), so the scan starts two ports further on.
+        var options = TcpHostOptions.FromProfile(TcpProfile.Rfc9293 with { Rfc1337 = true });
+        var client = new TcpHost(ClientAddr, options);
+        var server = new TcpHost(ServerAddr, options);
+        var listener = server.Listen(Http, 128);
+
+        var first = client.Connect(ServerAddr, Http, 1, Seconds(1.6));
+        Assert.Equal(DemuxOutcome.Listener, server.Demux(Arriving(Mirror(first.Tuple), TcpFlags.Syn)).Outcome);
+        Assert.Equal(SynDecision.Admit, server.OfferSyn(Mirror(first.Tuple), 101));
+        Assert.Equal(AckDecision.Accept, server.CompleteHandshake(Mirror(first.Tuple)));
+        Assert.True(listener.TryAccept(out _));
+
+        // 3.3 s: the server's FIN was ACKed and the client's FIN arrived: server TIME_WAIT, client CLOSED.
+        Assert.True(server.EnterTimeWait(Mirror(first.Tuple), 101, Seconds(3.3)));
+        Assert.True(client.Release(first.Tuple, 1));
+        Assert.Equal(0, client.ConnectionCount);
+
+        // 4.125 s: the same client connects to the same server again.
+        var second = client.Connect(ServerAddr, Http, 2, Seconds(4.125));
+        Assert.Equal(ConnectOutcome.Bound, second.Outcome);
+        Assert.NotEqual(first.LocalPort, second.LocalPort);
+        Assert.Equal(first.LocalPort + 2, second.LocalPort);
+        Assert.True(server.IsTimeWait(Mirror(first.Tuple)));
+        Assert.Equal(DemuxOutcome.Listener, server.Demux(Arriving(Mirror(second.Tuple), TcpFlags.Syn)).Outcome);
+    }
 }
