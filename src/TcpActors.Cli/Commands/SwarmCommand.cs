@@ -112,10 +112,10 @@ internal static class SwarmCommand
             SwarmTable.Write(output, report);
             var failed = report.Failed;
             if (failed.Count > 0) WriteFailures(error, failed, dir, settings);
-            output.WriteLine($"{report.Seeds.Count} seeds, {report.Seeds.Count - failed.Count} passed, {failed.Count} failed in {report.WallSeconds:0.0}s wall");
+            output.WriteLine($"{report.SeedsRun} seeds, {report.SeedsRun - failed.Count} passed, {failed.Count} failed in {report.WallSeconds:0.0}s wall");
             if (interruption.Token.IsCancellationRequested)
             {
-                error.WriteLine($"tcpactors: interrupted after {report.Seeds.Count} of {count} seeds");
+                error.WriteLine($"tcpactors: interrupted after {report.SeedsRun} of {count} seeds");
                 return ExitCode.Interrupted;
             }
             return failed.Count > 0 ? ExitCode.InvariantViolated : ExitCode.Success;
