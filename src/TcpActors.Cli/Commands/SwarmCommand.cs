@@ -52,6 +52,11 @@ internal static class SwarmCommand
             {
                 string text = r.Tokens[0].Value;
                 if (UnitSyntax.TryParseDuration(text, out var value) && value >= SwarmScenario.MinActiveDuration) return value;
+                if (UnitSyntax.IsTooLongDuration(text))
+                {
+                    r.AddError($"--duration is too long: at most {UnitSyntax.MaxDurationText}; got '{text}'");
+                    return TimeSpan.Zero;
+                }
                 r.AddError($"--duration must be a duration of at least {SwarmScenario.MinActiveDuration.TotalSeconds:0}s, such as 60s or 2m; got '{text}'");
                 return TimeSpan.Zero;
             },

@@ -663,6 +663,11 @@ internal sealed class ScenarioReader
         }
         if (!UnitSyntax.TryParseDuration(text, out var value))
         {
+            if (UnitSyntax.IsTooLongDuration(text))
+            {
+                Error(node, $"{path} is too long: at most {UnitSyntax.MaxDurationText} (about 29,000 years); got '{text}'");
+                return TimeSpan.Zero;
+            }
             Error(node, double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
                 ? $"{path} needs a unit: write '{text}s' or '{text}ms', not '{text}'"
                 : $"{path} must be {expected}; got '{text}'");

@@ -25,6 +25,38 @@ public static class UnitSyntax
         ("GB", 1L << 30), ("MB", 1L << 20), ("KB", 1L << 10), ("GiB", 1L << 30), ("MiB", 1L << 20), ("KiB", 1L << 10), ("B", 1),
     ];
 
+    /// <summary>The longest duration a value can spell: <see cref="TimeSpan.MaxValue"/>, about 29,000 years.</summary>
+    public static TimeSpan MaxDuration => TimeSpan.MaxValue;
+
+    /// <summary>
+    /// <see cref="MaxDuration"/> as the largest whole number of hours it holds (<c>256204778h</c>),
+    /// the spelling an error names as the limit.
+    /// </summary>
+    public static string MaxDurationText { get; } = (TimeSpan.MaxValue.Ticks / TimeSpan.TicksPerHour).ToString(CultureInfo.InvariantCulture) + "h";
+
+    /// <summary>
+    /// True when <paramref name="text"/> is a number (exponents such as <c>1e30</c> included) and a
+    /// duration unit whose value exceeds <see cref="MaxDuration"/>: a duration too long to hold,
+    /// which <see cref="TryParseDuration"/> refuses, and an error should say so rather than call it
+    /// "not a duration".
+    /// </summary>
+    public static bool IsTooLongDuration(string text)
+    {
+        text = text.Trim();
+        int split = 0;
+        while (split < text.Length && (char.IsAsciiDigit(text[split]) || text[split] is '.' or 'e' or 'E' or '+' or '-')) split++;
+        // "1e30s": the 'e' of an exponent; a unit never starts with e, so the scan may take it.
+        if (split == 0 || split == text.Length) return false;
+        string unit = text[split..].Trim();
+        foreach (var (name, ticks) in DurationUnits)
+        {
+            if (unit != name) continue;
+            return double.TryParse(text[..split], NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, Invariant, out double number)
+                && number * ticks > TimeSpan.MaxValue.Ticks;
+        }
+        return false;
+    }
+
     /// <summary>Parses a non-negative duration: a number and one of h, m, s, ms, us; bare <c>0</c> is allowed.</summary>
     public static bool TryParseDuration(string text, out TimeSpan value)
     {

@@ -14,6 +14,7 @@ internal sealed class YamlTreeReader
     private readonly Action<int, int, string> _error;
     private readonly Dictionary<string, YamlNode> _anchors = new(StringComparer.Ordinal);
     private int _lastLine = 1, _lastColumn = 1;
+    private bool _mergeKeySeen;
 
     private YamlTreeReader(IParser parser, Action<int, int, string> error)
     {
@@ -26,10 +27,14 @@ internal sealed class YamlTreeReader
     {
         // YamlDotNet reports a tab in indentation at 1:1, whatever line it is on; find them first.
         if (ReportTabIndentation(text, error)) return null;
+        if (ReportControlCharacters(text, error)) return null;
         var reader = new YamlTreeReader(new Parser(new StringReader(text)), error);
         try
         {
-            return reader.ReadStream();
+            var root = reader.ReadStream();
+            // Without its merged keys a mapping would only earn misleading errors of its own
+            // ("does nothing", "missing required key"): the merge key's error is the one to read.
+            return reader._mergeKeySeen ? null : root;
         }
         catch (YamlException e)
         {
@@ -71,6 +76,37 @@ internal sealed class YamlTreeReader
                 inIndent = false;
             }
             else if (c != ' ') inIndent = false;
+            column++;
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// YAML allows no control character but tab and line breaks (YAML 1.2 §5.1, c-printable), and
+    /// YamlDotNet takes a NUL for the end of the text: everything after it was dropped without a
+    /// word (issue 19). Reports the first one of each line, with its position.
+    /// </summary>
+    private static bool ReportControlCharacters(string text, Action<int, int, string> error)
+    {
+        bool found = false;
+        int line = 1, column = 1;
+        bool reportedOnLine = false;
+        foreach (char c in text)
+        {
+            if (c == '\n')
+            {
+                line++;
+                column = 1;
+                reportedOnLine = false;
+                continue;
+            }
+            if (char.IsControl(c) && c is not '\t' and not '\r' and not '\u0085' && !reportedOnLine)
+            {
+                string what = c == '\0' ? "a NUL byte" : $"the control character U+{(int)c:X4}";
+                error(line, column, $"{what} is not allowed in a scenario; YAML is text and allows no control characters but tab and line breaks");
+                found = true;
+                reportedOnLine = true;
+            }
             column++;
         }
         return found;
@@ -139,6 +175,15 @@ internal sealed class YamlTreeReader
             if (keyNode is not YamlScalar key)
             {
                 _error(keyNode.Line, keyNode.Column, $"a key must be a plain word, not {keyNode.KindName}");
+                continue;
+            }
+            if (key is { Value: "<<", Quoted: false })
+            {
+                // YAML 1.1's merge key (<<: *base) is not YAML 1.2, and a scenario that half-merged
+                // would run something other than what its author read; say so instead of calling
+                // '<<' an unknown key.
+                _error(key.Line, key.Column, "YAML merge keys ('<<') are not supported in scenarios; write the keys out (an alias '*name' may stand for a whole value)");
+                _mergeKeySeen = true;
                 continue;
             }
             if (seen.TryGetValue(key.Value, out var first))

@@ -65,6 +65,12 @@ public class MalformedScenarioTests
         { "syn-flood-at-a-client", "name: x\nworkload:\n  couples: 1\n  syn_flood: { rate: 100/s, target: client-0 }\n", 4, 37, "workload.syn_flood.target must select servers; got 'client-0'" },
         { "bool-that-is-not", Ok + "tcp: { rfc1337: yes }\n", 3, 17, "tcp.rfc1337 must be true or false; got 'yes'" },
         { "name-with-spaces", "name: my scenario\nworkload: { couples: 1 }\n", 1, 7, "name must be a non-empty word of letters, digits" },
+        { "nul-byte", "name: x\nworkload: { couples: 1 }\n\0seed: 3\n", 3, 1, "a NUL byte is not allowed in a scenario; YAML is text" },
+        { "nul-byte-inside-a-value", "name: x\0y\nworkload: { couples: 1 }\n", 1, 8, "a NUL byte is not allowed in a scenario" },
+        { "control-character", Ok + "seed: 3\u0007\n", 3, 8, "the control character U+0007 is not allowed in a scenario" },
+        { "duration-too-long", Ok + "run: { duration: 99999999999999h }\n", 3, 18, "run.duration is too long: at most 256204778h (about 29,000 years); got '99999999999999h'" },
+        { "duration-too-long-with-exponent", Ok + "network: { delay: 1e30s }\n", 3, 19, "network.delay is too long: at most 256204778h (about 29,000 years); got '1e30s'" },
+        { "yaml-merge-key", Ok + "chaos:\n  - &burst { at: 1s, for: 2s, loss: 0.5 }\n  - { <<: *burst, at: 5s }\n", 5, 7, "YAML merge keys ('<<') are not supported in scenarios; write the keys out" },
     };
 
     [Theory]

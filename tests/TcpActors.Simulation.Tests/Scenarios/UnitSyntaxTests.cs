@@ -31,6 +31,30 @@ public class UnitSyntaxTests
         Assert.False(UnitSyntax.TryParseDuration(text, out _));
 
     [Theory]
+    [InlineData("99999999999999h", true)]
+    [InlineData("1e30s", true)]
+    [InlineData("1E400ms", true)]
+    [InlineData("256204779h", true)]
+    [InlineData("256204778h", false)]
+    [InlineData("1e3s", false)]
+    [InlineData("fast", false)]
+    [InlineData("99999999999999", false)]
+    [InlineData("99999999999999 parsecs", false)]
+    public void A_duration_beyond_the_longest_a_value_holds_is_told_apart_from_a_bad_spelling(string text, bool tooLong)
+    {
+        Assert.Equal(tooLong, UnitSyntax.IsTooLongDuration(text));
+        Assert.False(tooLong && UnitSyntax.TryParseDuration(text, out _));
+    }
+
+    [Fact]
+    public void The_longest_duration_is_named_in_whole_hours_and_parses()
+    {
+        Assert.Equal("256204778h", UnitSyntax.MaxDurationText);
+        Assert.True(UnitSyntax.TryParseDuration(UnitSyntax.MaxDurationText, out var longest));
+        Assert.True(longest <= UnitSyntax.MaxDuration && UnitSyntax.MaxDuration - longest < TimeSpan.FromHours(1));
+    }
+
+    [Theory]
     [InlineData(0, "0s")]
     [InlineData(60_000, "60s")]
     [InlineData(7_200_000, "7200s")]
