@@ -51,6 +51,12 @@ internal static class EphemeralPorts
         return 2 * other + 1;
     }
 
+    /// <summary>
+    /// The port key of the next boot, drawn deterministically from the last one (the kernel draws
+    /// it at random once per boot), so that one seed still gives one port sequence.
+    /// </summary>
+    public static ulong NextBootSecret(ulong secret) => Mix(secret + 0x9E37_79B9_7F4A_7C15UL);
+
     /// <summary>SplitMix64's finalizer: every input bit flips about half the output bits.</summary>
     private static ulong Mix(ulong z)
     {

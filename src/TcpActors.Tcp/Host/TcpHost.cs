@@ -58,6 +58,15 @@ public sealed class TcpHost
 
     private int _timeWaitCount;
 
+    /// <summary>
+    /// The key of the ephemeral port hash: <see cref="TcpHostOptions.PortSecret"/> until the first
+    /// crash, then a new one for each boot, as Linux draws secure_ipv4_port_ephemeral()'s key at
+    /// random once per boot. With the old key and the perturbations forgotten, a rebooted client
+    /// would take exactly the ports it used before the crash, which its peers may still hold (in
+    /// TIME_WAIT, say): swarm seed 8171, docs/reliability.md bug 2.
+    /// </summary>
+    private ulong _portSecret;
+
     private bool _isUp = true;
 
     /// <summary>A host with one address.</summary>
@@ -103,6 +112,7 @@ public sealed class TcpHost
 
         _addresses = addresses.ToArray();
         Options = options;
+        _portSecret = options.PortSecret;
         _connections = new Dictionary<FourTuple, ConnectionEntry>(expectedConnections);
     }
 
@@ -239,7 +249,7 @@ public sealed class TcpHost
             }
         }
 
-        var start = EphemeralPorts.Offset(Options.PortSecret, localAddr, remoteAddr, remotePort) + (known ? state.Perturb : 0u);
+        var start = EphemeralPorts.Offset(_portSecret, localAddr, remoteAddr, remotePort) + (known ? state.Perturb : 0u);
         var sameParity = (count + 1) / 2;
         var oldestSeenTicks = long.MaxValue;
         // The first pass finds nothing when every port of its parity is held and none of them
@@ -572,6 +582,7 @@ public sealed class TcpHost
 
         _connections.Clear();
         _destinations.Clear();
+        _portSecret = EphemeralPorts.NextBootSecret(_portSecret);
         _timeWaitCount = 0;
         foreach (var listener in _listeners.Values)
         {

@@ -76,4 +76,30 @@ public class CrashTests
         Assert.Equal(SynDecision.Admit, server.OfferSyn(ServerTuple(40000), 20));
         Assert.Equal(ConnectOutcome.Bound, server.Connect(ClientAddr, 22, 51, Seconds(3)).Outcome);
     }
+
+    [Fact]
+    public void A_client_that_reboots_does_not_take_again_the_ports_it_used_before_the_crash()
+    {
+        // Swarm seed 8171 (rfc9293, rfc1337 on): client-5 crashed at 14 s and came back at 21 s. Its
+        // servers still held its old 4-tuples (one in TIME_WAIT for 240 s); had it picked its ports
+        // with the same key and a fresh perturbation, its first connect() after the reboot would have
+        // taken the same port as its first one ever, and sat in SYN_SENT against that TIME_WAIT. A
+        // reboot draws a new key for the port hash, as Linux draws secure_ipv4_port_ephemeral()'s
+        // key once per boot. Two runs still give the same ports.
+        static List<ushort> PortsAcrossACrash()
+        {
+            var client = LinuxClient();
+            var ports = new List<ushort>();
+            for (var i = 0; i < 5; i++) ports.Add(client.Connect(ServerAddr, Http, i, Seconds(1)).LocalPort);
+            client.Crash();
+            client.Restart();
+            for (var i = 0; i < 5; i++) ports.Add(client.Connect(ServerAddr, Http, 10 + i, Seconds(21)).LocalPort);
+            return ports;
+        }
+
+        var ports = PortsAcrossACrash();
+
+        Assert.Empty(ports.GetRange(5, 5).Intersect(ports.GetRange(0, 5)));
+        Assert.Equal(ports, PortsAcrossACrash());
+    }
 }
