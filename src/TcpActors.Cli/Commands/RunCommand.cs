@@ -69,7 +69,10 @@ internal static class RunCommand
         }
 
         // Refused before anything is written: a run the machine cannot hold would be OOM-killed.
-        if (MemoryEstimate.Refusal(scenario, oneShardOnly: shard is not null) is { } tooBig)
+        long machine = MemoryEstimate.MachineBytes();
+        long? maxMemory = parse.GetValue(options.MaxMemory);
+        if (MemoryEstimate.Of(scenario, oneShardOnly: shard is not null)
+                .Refusal(scenario.Name, maxMemory ?? MemoryEstimate.DefaultLimit(machine), limitGiven: maxMemory is not null, machine) is { } tooBig)
             return MemoryEstimate.Refuse(error, tooBig);
         phases?.Mark("scenario loaded");
         int shardsHere = shard is null ? scenario.Run.Shards : 1;
