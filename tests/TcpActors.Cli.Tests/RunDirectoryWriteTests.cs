@@ -141,6 +141,19 @@ public class RunDirectoryWriteTests
         Assert.True(File.Exists(dir["r/report.json"]));
     }
 
+    [Fact]
+    public void In_the_default_out_folder_a_later_run_of_any_name_removes_a_dead_runs_partial_directory()
+    {
+        using var dir = new WorkDirectory();
+        string dead = dir[$"out/.teardown-storm-20260101-000000.partial-{DeadProcessId()}"];
+        Directory.CreateDirectory(dead);
+
+        Ok(TcpActorsProcess.Run(dir.Path, RunCommandTests.SmallStorm));
+
+        Assert.False(Directory.Exists(dead), $"{dead} was left by a process that is gone");
+        Assert.Single(Directory.GetDirectories(dir["out"]));
+    }
+
     /// <summary>The id of a process that has just ended (so, no longer alive).</summary>
     private static int DeadProcessId()
     {

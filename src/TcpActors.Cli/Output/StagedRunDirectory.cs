@@ -80,7 +80,9 @@ internal sealed class StagedRunDirectory
             throw new RunDirectoryException($"--out {path}: cannot create {parent}: {Cause(e)}", badDestination: true, e);
         }
         var directory = new StagedRunDirectory(path, parent);
-        directory.RemoveDeadPartials();
+        // The default folder (out/) is tcpactors' own, and each default name is used once: there,
+        // every dead run's leftover goes, whatever its name.
+        directory.RemoveDeadPartials(anyName: string.IsNullOrWhiteSpace(outOption));
         return directory;
     }
 
@@ -214,22 +216,26 @@ internal sealed class StagedRunDirectory
 
     /// <summary>
     /// Removes the <c>.NAME.partial-PID</c> (and <c>.NAME.replaced-PID</c>) directories of runs into
-    /// this place whose process is gone: killed (SIGKILL, OOM, power) before they published.
+    /// this place whose process is gone: killed (SIGKILL, OOM, power) before they published. With
+    /// <paramref name="anyName"/>, those of every name in the folder.
     /// </summary>
-    private void RemoveDeadPartials()
+    private void RemoveDeadPartials(bool anyName)
     {
         IEnumerable<string> entries;
         try
         {
-            entries = Directory.EnumerateDirectories(Parent, $".{Name}.*-*").ToList();
+            entries = Directory.EnumerateDirectories(Parent, anyName ? ".*.*-*" : $".{Name}.*-*").ToList();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return; // An unreadable parent is reported when the run directory is created.
+            return; // An unreadable parent is reported when the staging directory is created.
         }
         foreach (string entry in entries)
         {
-            string suffix = Path.GetFileName(entry)[(Name.Length + 2)..];
+            string fileName = Path.GetFileName(entry);
+            int dot = fileName.LastIndexOf('.');
+            if (dot <= 0 || (!anyName && dot != Name.Length + 1)) continue;
+            string suffix = fileName[(dot + 1)..];
             int dash = suffix.LastIndexOf('-');
             if (dash < 0 || suffix[..dash] is not ("partial" or "replaced")) continue;
             if (!int.TryParse(suffix[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) continue;
