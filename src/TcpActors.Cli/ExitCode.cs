@@ -11,8 +11,14 @@ internal static class ExitCode
     /// <summary>A run finished, but an invariant of DESIGN.md §9 was violated (a simulator bug).</summary>
     public const int InvariantViolated = 1;
 
-    /// <summary>Bad input or usage: unknown option, bad value, missing file, malformed scenario.</summary>
+    /// <summary>Bad input or usage: unknown option, bad value, missing file, malformed scenario, a bad <c>--out</c>.</summary>
     public const int BadInput = 2;
+
+    /// <summary>
+    /// The run directory could not be written (no space left, a quota, an I/O error): EX_IOERR of
+    /// sysexits.h. The previous run directory, if any, is left as it was.
+    /// </summary>
+    public const int IoError = 74;
 
     /// <summary>
     /// The run was interrupted by SIGINT (Ctrl+C) and left a report marked <c>"interrupted": true</c>:

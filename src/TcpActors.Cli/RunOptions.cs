@@ -214,6 +214,19 @@ internal sealed class RunOptions
         HelpName = "REPORT",
     };
 
+    public Option<long?> MaxMemory { get; } = new("--max-memory")
+    {
+        Description = "Refuse (exit 2) a run whose estimated peak memory is above SIZE (512MB, 16GB); default half of the machine's memory",
+        HelpName = "SIZE",
+        CustomParser = r =>
+        {
+            string text = r.Tokens[0].Value;
+            if (UnitSyntax.TryParseSize(text, out long bytes) && bytes > 0) return bytes;
+            r.AddError($"--max-memory must be a size such as 512MB or 16GB; got '{text}'");
+            return null;
+        },
+    };
+
     public Option<bool> Quiet { get; } = new("--quiet", "-q")
     {
         Description = "Print only the final summary and the run directory",
@@ -232,7 +245,7 @@ internal sealed class RunOptions
             }
         });
         command.Arguments.Add(Scenario);
-        foreach (Option option in (Option[])[Couples, Seed, Profile, Loss, Delay, Duration, Shards, Threads, Shard, Out, Trace, TraceCouples, Pcap, Otlp, MetricsPort, RealTime, TimeScale, Dashboard, Port, DashboardHost, DashboardToken, LiveChanges, Quiet])
+        foreach (Option option in (Option[])[Couples, Seed, Profile, Loss, Delay, Duration, Shards, Threads, Shard, Out, Trace, TraceCouples, Pcap, Otlp, MetricsPort, RealTime, TimeScale, Dashboard, Port, DashboardHost, DashboardToken, LiveChanges, MaxMemory, Quiet])
         {
             command.Options.Add(option);
         }

@@ -64,8 +64,19 @@ internal static class MergeCommand
                 error.WriteLine($"tcpactors: {e.Message}");
                 return ExitCode.BadInput;
             }
-            RunDirectory.Write(merged, target.StagingPath);
-            target.Publish();
+            try
+            {
+                target.Begin();
+                RunDirectory.Write(merged, target.StagingPath);
+                target.Publish();
+            }
+            catch (Exception e) when (StagedRunDirectory.IsWriteFailure(e))
+            {
+                var failure = target.Failure(e);
+                target.Abandon();
+                error.WriteLine($"tcpactors: {failure.Message}");
+                return failure.ExitCode;
+            }
 
             if (!parse.GetValue(quiet)) RunCommand.ConsoleFor(stdout).Write(RunSummary.Render(merged));
             stdout.WriteLine($"digest: {merged.Digest}");

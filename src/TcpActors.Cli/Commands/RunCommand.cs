@@ -34,7 +34,7 @@ internal static class RunCommand
         var command = new Command("run",
             "Run a scenario (a file or a built-in name; default teardown-storm) in virtual time (or paced: --realtime, --dashboard unless --realtime false) and write its run " +
             "directory: report.json, timeseries.csv, report.html, log.json and, with --trace/--pcap, the trace and the capture. Exit 0 when every invariant holds, " +
-            "1 when one is violated, 2 on bad input, 130 when interrupted by Ctrl+C (the report is still written).");
+            "1 when one is violated, 2 on bad input (a bad --out included), 74 when the run directory cannot be written (disk full), 130 when interrupted by Ctrl+C (the report is still written).");
         options.AddTo(command);
         command.SetAction(parse => Execute(parse, options));
         return command;
@@ -69,7 +69,10 @@ internal static class RunCommand
         }
 
         // Refused before anything is written: a run the machine cannot hold would be OOM-killed.
-        if (MemoryEstimate.Refusal(scenario, oneShardOnly: shard is not null) is { } tooBig)
+        long machine = MemoryEstimate.MachineBytes();
+        long? maxMemory = parse.GetValue(options.MaxMemory);
+        if (MemoryEstimate.Of(scenario, oneShardOnly: shard is not null)
+                .Refusal(scenario.Name, maxMemory ?? MemoryEstimate.DefaultLimit(machine), limitGiven: maxMemory is not null, machine) is { } tooBig)
             return MemoryEstimate.Refuse(error, tooBig);
         phases?.Mark("scenario loaded");
         int shardsHere = shard is null ? scenario.Run.Shards : 1;
@@ -140,16 +143,20 @@ internal static class RunCommand
         }
         phases?.Mark("dashboard started");
 
+        // The run directory's place is tried now (its staging directory created), so a bad --out
+        // is exit 2 before the run spends its time, not after.
         StagedRunDirectory directory;
         try
         {
             directory = StagedRunDirectory.For(parse.GetValue(options.Out), scenario.Name, shard?.Index, scenario.Run.Shards, DateTime.UtcNow);
+            directory.Begin();
         }
-        catch (IOException e)
+        catch (RunDirectoryException e)
         {
             dashboard?.Dispose();
             telemetry.Dispose();
-            return Usage(error, e.Message);
+            error.WriteLine($"tcpactors: {e.Message}");
+            return e.ExitCode;
         }
         telemetry.StartLog(Path.Combine(directory.StagingPath, RunLog.FileName), ReferenceEquals(error, Console.Error) ? null : error);
 
@@ -268,15 +275,37 @@ internal static class RunCommand
             phases?.Mark("final export done");
             return report.Invariants.Ok ? ExitCode.Success : ExitCode.InvariantViolated;
         }
+        catch (Exception e) when (StagedRunDirectory.IsWriteFailure(e))
+        {
+            // A failed write (no space left, a destination gone read-only) is the user's to fix,
+            // not a bug: one sentence, exit 74 (or 2), and the previous run directory untouched.
+            var failure = directory.Failure(e);
+            Abandon();
+            AwaitTelemetryEnd(exported, error);
+            error.WriteLine($"tcpactors: {failure.Message}");
+            return failure.ExitCode;
+        }
         catch
+        {
+            Abandon();
+            throw;
+        }
+
+        void Abandon()
         {
             dashboard?.Dispose();
             // Disposing twice is harmless: the second call returns at once.
             telemetry.Dispose();
-            trace?.Abandon();
-            pcap?.Dispose();
+            try
+            {
+                trace?.Abandon();
+                pcap?.Dispose();
+            }
+            catch (Exception e) when (StagedRunDirectory.IsWriteFailure(e))
+            {
+                // Their files are in the staging directory (removed next) or beside their target.
+            }
             directory.Abandon();
-            throw;
         }
     }
 
