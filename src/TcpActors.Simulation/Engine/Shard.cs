@@ -282,7 +282,7 @@ internal sealed class Shard
                 _liveEvents[change.Id] = Scenario.Chaos.Count;
                 Scenario = Scenario with { Chaos = new ValueList<ChaosEvent>([.. Scenario.Chaos, e]) };
                 if (chaos.Kind == LiveChaosKind.Crash) HostOf(HostRole.Server, chaos.Host ?? 0)?.Self.Tell(new HostCommand(HostAction.Crash));
-                else NetworkRef.Tell(default(RecomputeLinks));
+                else NetworkRef.Tell(new LiveWindow(_liveEvents[change.Id], IsEnd: false));
             }
             else if (_liveEvents.Remove(change.Id, out int index))
             {
@@ -293,7 +293,7 @@ internal sealed class Shard
                 chaosList[index] = e with { For = t - e.At };
                 Scenario = Scenario with { Chaos = new ValueList<ChaosEvent>(chaosList) };
                 if (chaos.Kind == LiveChaosKind.Crash) HostOf(HostRole.Server, chaos.Host ?? 0)?.Self.Tell(new HostCommand(HostAction.Restart));
-                else NetworkRef.Tell(default(RecomputeLinks));
+                else NetworkRef.Tell(new LiveWindow(index, IsEnd: true));
             }
         }
     }
