@@ -27,14 +27,16 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
     private readonly Task<MeterProvider>? _provider;
     private readonly Scenario _scenario;
     private readonly string _shard;
+    private readonly Simulation.Live.LiveControl? _live;
     private Logger? _logger;
     private KernelMessages? _messages;
     private int _disposed;
 
-    private RunTelemetry(Scenario scenario, string shard, IRunObserver? next, RunMetrics? metrics, Task<MeterProvider>? provider, MetricsEndpoint? endpoint, Logger? logger, KernelMessages? messages)
+    private RunTelemetry(Scenario scenario, string shard, Simulation.Live.LiveControl? live, IRunObserver? next, RunMetrics? metrics, Task<MeterProvider>? provider, MetricsEndpoint? endpoint, Logger? logger, KernelMessages? messages)
     {
         _scenario = scenario;
         _shard = shard;
+        _live = live;
         _next = next;
         _metrics = metrics;
         _provider = provider;
@@ -68,7 +70,7 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
         {
             if (options.Otlp is not null || options.MetricsPort is not null || options.Scrape)
             {
-                metrics = new RunMetrics(scenario.Name, options.Shard);
+                metrics = new RunMetrics(scenario.Name, options.Shard, new ChaosProgress(scenario, options.LiveControl));
                 if (options.MetricsPort is not null || options.Scrape) scrape = new PrometheusScrape();
                 // Loading and setting up the SDK and the OTLP exporter takes 0.1-0.15 s (assembly
                 // loading, JIT): do it while the run starts. Nothing is lost: the instruments read
@@ -83,9 +85,9 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
             if (options.LogFile is not null || options.PeopleLog)
             {
                 logger = RunLog.Create(options.LogFile, options.People, options.PeopleLog ? Serilog.Events.LogEventLevel.Warning : null);
-                messages = new KernelMessages(logger, scenario, options.Shard);
+                messages = new KernelMessages(logger, scenario, options.Shard, options.LiveControl);
             }
-            return new RunTelemetry(scenario, options.Shard, next, metrics, provider, endpoint, logger, messages) { Scrape = scrape };
+            return new RunTelemetry(scenario, options.Shard, options.LiveControl, next, metrics, provider, endpoint, logger, messages) { Scrape = scrape };
         }
         catch
         {
@@ -107,7 +109,7 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
     {
         if (_logger is not null) throw new InvalidOperationException("the log is already open");
         _logger = RunLog.Create(logFile, people, peopleLog ? Serilog.Events.LogEventLevel.Warning : null);
-        _messages = new KernelMessages(_logger, _scenario, _shard);
+        _messages = new KernelMessages(_logger, _scenario, _shard, _live);
     }
 
     private static MeterProvider BuildProvider(OtlpTarget? otlp, TimeSpan? exportInterval, PrometheusScrape? scrape)
@@ -158,6 +160,7 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
         // listens is lost, so the provider built in the background must be there first.
         _provider?.Wait();
         _metrics?.RecordDurations(report);
+        _metrics?.OnEnded(TimeSpan.FromSeconds(report.VirtualSeconds));
     }
 
     /// <summary>Logs the end of the run (the summary line and what a kernel would have warned of).</summary>

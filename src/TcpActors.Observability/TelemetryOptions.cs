@@ -38,6 +38,9 @@ public sealed record TelemetryOptions
     /// <summary>True to write warnings for people at all.</summary>
     public bool PeopleLog { get; init; } = true;
 
+    /// <summary>The run's live control (the dashboard's chaos API, or a replay of live changes): its chaos is logged and gauged like the schedule's.</summary>
+    public Simulation.Live.LiveControl? LiveControl { get; init; }
+
     /// <summary>The shard attribute for a run of <paramref name="shards"/> shards, or of shard <paramref name="index"/> only.</summary>
     public static string ShardAttributeFor(int? index, int shards) =>
         index is { } i ? i.ToString(System.Globalization.CultureInfo.InvariantCulture) : shards == 1 ? "0" : "all";

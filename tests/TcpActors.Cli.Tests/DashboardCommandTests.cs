@@ -61,6 +61,18 @@ public class DashboardCommandTests
 
         RunCommandTests.RunSmallStorm(dir, "replay", "--live-changes", dir["live"]);
         Assert.Equal(live.Digest, RunReportFile.Read(dir["replay"]).Digest);
+        // The replay shows the live window as the live run did: in report.json's chaos, and shaded with its label on both charts.
+        var window = Assert.Single(RunReportFile.Read(dir["replay"]).Report.GetProperty("chaos").EnumerateArray());
+        Assert.Equal(live.Report.GetProperty("chaos").ToString(), RunReportFile.Read(dir["replay"]).Report.GetProperty("chaos").ToString());
+        Assert.Equal("api", window.GetProperty("source").GetString());
+        Assert.Equal("loss", window.GetProperty("kind").GetString());
+        Assert.Equal("0.3", window.GetProperty("parameters").GetProperty("loss").GetString());
+        Assert.Equal(change.GetProperty("t").GetDouble(), window.GetProperty("at").GetDouble());
+        var html = System.Xml.Linq.XDocument.Parse(File.ReadAllText(Path.Combine(dir["replay"], "report.html")));
+        System.Xml.Linq.XNamespace svg = "http://www.w3.org/2000/svg";
+        var labels = html.Descendants(svg + "text").Where(t => (string?)t.Attribute("class") == "chaos-label").Select(t => t.Value);
+        Assert.Equal(["loss 0.3", "loss 0.3"], labels);
+        Assert.Equal(2, html.Descendants(svg + "rect").Count(r => (string?)r.Attribute("class") == "chaos-band"));
         RunCommandTests.RunSmallStorm(dir, "clean");
         Assert.NotEqual(live.Digest, RunReportFile.Read(dir["clean"]).Digest);
     }

@@ -120,6 +120,7 @@ internal static class RunCommand
                 MetricsPort = parse.GetValue(options.MetricsPort),
                 Scrape = dashboardOn,
                 PeopleLog = false,
+                LiveControl = live,
             }, next: latest);
         }
         catch (MetricsEndpointException e)

@@ -47,6 +47,7 @@ internal sealed class DashboardFeed
     {
         _scenario = scenario;
         _control = control;
+        _chaos = new ChaosProgress(scenario, control);
         _timeScale = timeScale;
         _pump = Task.Factory.StartNew(Pump, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
@@ -66,9 +67,11 @@ internal sealed class DashboardFeed
     {
         // The chaos in force belongs to the sample's moment, so it is taken now, not when rendered.
         IReadOnlyList<LiveChange> chaos = _control?.Active ?? [];
+        ChaosTransition[] transitions = [.. _chaos.AdvanceTo(snapshot.Now)];
         lock (_gate)
         {
-            var sample = new Sample(++_published, snapshot, chaos);
+            foreach (ChaosTransition t in transitions) _windows[WindowKey(t.Window)] = t;
+            var sample = new Sample(++_published, snapshot, chaos) { Transitions = transitions };
             _latest = snapshot;
             // Thin the history by half when full: the chart keeps its whole span at half the detail.
             if (_history.Count == HistoryMax)
@@ -100,6 +103,8 @@ internal sealed class DashboardFeed
             var rows = new string[_history.Count];
             for (int i = 0; i < rows.Length; i++) rows[i] = Render(_history[i]);
             subscriber.Queue.Writer.TryWrite("event: history\ndata: [" + string.Join(",", rows) + "]\n\n");
+            // The chaos windows so far, whole: the history's samples may have been thinned of the changes they carried.
+            subscriber.Queue.Writer.TryWrite("event: chaos\ndata: " + WindowsJson(_windows.Values).ToJsonString() + "\n\n");
             subscriber.SentUpTo = _history.Count == 0 ? 0 : _history[^1].Number;
             if (_report is { } report)
             {
@@ -192,13 +197,13 @@ internal sealed class DashboardFeed
     }
 
     private static string EndEvent(RunReport report) =>
-        "event: end\ndata: " + JsonSerializer.Serialize(new { digest = report.Digest, interrupted = report.Interrupted, invariants_ok = report.Invariants.Ok }) + "\n\n";
+        "event: end\ndata: " + JsonSerializer.Serialize(new { digest = report.Digest, interrupted = report.Interrupted, invariants_ok = report.Invariants.Ok, chaos = report.Chaos }) + "\n\n";
 
     private string Render(Sample sample)
     {
         if (sample.Json is { } json) return json;
         Interlocked.Increment(ref _rendered);
-        return sample.Json = SampleJson(sample.Snapshot, sample.Chaos);
+        return sample.Json = SampleJson(sample.Snapshot, sample.Chaos, sample.Transitions);
     }
 
     private long _rendered;
@@ -212,6 +217,8 @@ internal sealed class DashboardFeed
         public long Number { get; } = number;
         public LiveSnapshot Snapshot { get; } = snapshot;
         public IReadOnlyList<LiveChange> Chaos { get; } = chaos;
+        /// <summary>The chaos windows that began or ended since the previous sample.</summary>
+        public ChaosTransition[] Transitions { get; init; } = [];
         /// <summary>Made once, by whichever of the pump and a connecting browser needs it first (both make the same text).</summary>
         public string? Json;
     }
@@ -296,7 +303,7 @@ internal sealed class DashboardFeed
     }
 
     /// <summary>One sample for the page: compact, the states in <see cref="TcpState"/> order.</summary>
-    private string SampleJson(LiveSnapshot s, IReadOnlyList<LiveChange> chaos)
+    private string SampleJson(LiveSnapshot s, IReadOnlyList<LiveChange> chaos, ChaosTransition[] transitions)
     {
         var sample = new JsonObject
         {
@@ -312,7 +319,36 @@ internal sealed class DashboardFeed
             ["lag_seconds"] = Lag(s),
             ["chaos"] = ChaosJson(chaos),
             ["scheduled_chaos"] = ScheduledChaos(s.Now),
+            ["chaos_windows"] = WindowsJson(transitions),
         };
         return sample.ToJsonString();
+    }
+
+    // ------------------------------------------------------------------ chaos windows for the charts' bands
+
+    /// <summary>Follows the chaos windows on the run's thread (<see cref="Publish"/>).</summary>
+    private readonly ChaosProgress _chaos;
+    /// <summary>Every window so far, as of its latest transition, by <see cref="WindowKey"/> (under <see cref="_gate"/>): what a page connecting late is sent first.</summary>
+    private readonly Dictionary<string, ChaosTransition> _windows = new(StringComparer.Ordinal);
+
+    private static string WindowKey(ChaosWindow w) => w.Source + ":" + w.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The windows for the page: <c>until</c> is null while a window is on (the page draws it to
+    /// the newest sample) and for an instant event (<c>instant</c>: a line, not a band).
+    /// </summary>
+    private static JsonArray WindowsJson(IEnumerable<ChaosTransition> transitions)
+    {
+        var list = new JsonArray();
+        foreach (ChaosTransition t in transitions)
+        {
+            ChaosWindow w = t.Window;
+            list.Add(new JsonObject
+            {
+                ["key"] = WindowKey(w), ["at"] = w.At, ["until"] = t.Started ? null : w.Until, ["instant"] = w.IsInstant,
+                ["kind"] = w.Kind, ["label"] = w.Label, ["source"] = w.Source,
+            });
+        }
+        return list;
     }
 }

@@ -141,7 +141,7 @@ public static class HtmlReport
         w.WriteAttributeString("content", "width=device-width, initial-scale=1");
         w.WriteEndElement();
         Element(w, "title", $"tcpactors: {report.Scenario} (seed {report.Seed})");
-        Element(w, "style", Css);
+        Element(w, "style", Css + ChaosBands.Css);
         w.WriteFullEndElement();
     }
 
@@ -177,9 +177,10 @@ public static class HtmlReport
                         $"{N(Final(report, TcpState.TimeWait))}. Long-lived states — where endpoints sit, and pile up — are drawn apart " +
                         "from the transient ones an endpoint passes through during a handshake or a close.", "lead");
         Element(w, "h3", "Long-lived states: ESTABLISHED, CLOSE_WAIT, FIN_WAIT_2, TIME_WAIT");
-        StateChart.Write(w, report.TimeSeries, StateChart.LongLived, "Long-lived states over virtual time");
+        StateChart.Write(w, report.TimeSeries, StateChart.LongLived, "Long-lived states over virtual time", report.Chaos);
         Element(w, "h3", "Transient states: SYN_SENT, SYN_RECEIVED, FIN_WAIT_1, CLOSING, LAST_ACK");
-        StateChart.Write(w, report.TimeSeries, StateChart.Transient, "Transient states over virtual time");
+        StateChart.Write(w, report.TimeSeries, StateChart.Transient, "Transient states over virtual time", report.Chaos);
+        ChaosBands.WriteTable(w, report.Chaos);
     }
 
     private static void Tables(XmlWriter w, RunReport report)

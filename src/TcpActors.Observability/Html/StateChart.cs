@@ -41,8 +41,8 @@ public static class StateChart
         _ => "#495057",
     };
 
-    /// <summary>Writes the chart of <paramref name="states"/> as an <c>svg</c> element.</summary>
-    public static void Write(XmlWriter w, TimeSeries series, ReadOnlySpan<TcpState> states, string title)
+    /// <summary>Writes the chart of <paramref name="states"/> as an <c>svg</c> element, <paramref name="chaos"/> shaded under the lines.</summary>
+    public static void Write(XmlWriter w, TimeSeries series, ReadOnlySpan<TcpState> states, string title, IReadOnlyList<Simulation.Reporting.ChaosWindow>? chaos = null)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(series);
@@ -78,6 +78,7 @@ public static class StateChart
         Line(w, Left, TopMargin + plotH, Left + plotW, TopMargin + plotH, "axis-line");
         Line(w, Left, TopMargin, Left, TopMargin + plotH, "axis-line");
 
+        if (chaos is not null) ChaosBands.Write(w, chaos, tMax, Left, TopMargin, plotW, plotH);
         int legendRow = 0;
         foreach (var state in states)
         {

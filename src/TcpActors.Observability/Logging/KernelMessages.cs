@@ -1,5 +1,6 @@
 using System.Globalization;
 using Serilog;
+using TcpActors.Simulation.Live;
 using TcpActors.Simulation.Reporting;
 using TcpActors.Simulation.Scenarios;
 using TcpActors.Simulation.Telemetry;
@@ -25,17 +26,15 @@ public sealed class KernelMessages : IRunObserver
     private readonly Scenario _scenario;
     private readonly RateLimitedWarning _timeWaitOverflow = new(RateLimitInterval);
     private readonly RateLimitedWarning _portExhausted = new(RateLimitInterval);
-    private readonly bool[] _chaosStarted;
-    private readonly bool[] _chaosEnded;
+    private readonly ChaosProgress _chaos;
     private LiveSnapshot? _previous;
 
-    /// <summary>Logs the start of the run of <paramref name="scenario"/>.</summary>
-    public KernelMessages(ILogger log, Scenario scenario, string shard)
+    /// <summary>Logs the start of the run of <paramref name="scenario"/>; chaos applied through <paramref name="live"/> is logged too.</summary>
+    public KernelMessages(ILogger log, Scenario scenario, string shard, LiveControl? live = null)
     {
         _log = log.ForContext("Scenario", scenario.Name).ForContext("Shard", shard);
         _scenario = scenario;
-        _chaosStarted = new bool[scenario.Chaos.Count];
-        _chaosEnded = new bool[scenario.Chaos.Count];
+        _chaos = new ChaosProgress(scenario, live);
         _log.Information("Run {Scenario:l} started: seed {Seed}, profile {Profile:l}, {Couples} couples, {Shards} shards, {DurationSeconds} s of virtual time",
             scenario.Name, scenario.Seed, scenario.Tcp.Name, scenario.Workload.Couples, scenario.Run.Shards, scenario.Run.Duration.TotalSeconds);
     }
@@ -47,7 +46,7 @@ public sealed class KernelMessages : IRunObserver
         if (_timeWaitOverflow.TryTell(snapshot.Now, overflow, out long count)) TimeWaitOverflow(snapshot.Now, count, snapshot.TimeWaitOverflow);
         long exhausted = snapshot.ConnectOutcomes.PortExhausted - (_previous?.ConnectOutcomes.PortExhausted ?? 0);
         if (_portExhausted.TryTell(snapshot.Now, exhausted, out count)) PortExhausted(snapshot.Now, count, snapshot.ConnectOutcomes.PortExhausted);
-        Chaos(snapshot.Now);
+        foreach (ChaosTransition t in _chaos.AdvanceTo(snapshot.Now)) Chaos(t);
         _previous = snapshot;
     }
 
@@ -57,7 +56,7 @@ public sealed class KernelMessages : IRunObserver
         var now = TimeSpan.FromSeconds(report.VirtualSeconds);
         if (_timeWaitOverflow.TakePending() is > 0 and var overflow) TimeWaitOverflow(now, overflow, report.TimeWaitOverflow);
         if (_portExhausted.TakePending() is > 0 and var exhausted) PortExhausted(now, exhausted, report.ConnectOutcomes.PortExhausted);
-        Chaos(now);
+        foreach (ChaosTransition t in _chaos.Finish(now)) Chaos(t);
 
         // Linux tcp_syn_flood_action() (net/ipv4/tcp_input.c): "Possible SYN flooding on port %u.
         // Sending cookies." or "Dropping request.", once per listener.
@@ -100,22 +99,31 @@ public sealed class KernelMessages : IRunObserver
         _log.Warning("connect: Cannot assign requested address (EADDRNOTAVAIL): no free ephemeral port for {Count} connects at t={VirtualSeconds} s, {Total} in all",
             count, Seconds(now), total);
 
-    private void Chaos(TimeSpan now)
+    /// <summary>
+    /// A chaos window began or ended (scheduled or through the control API): the message says
+    /// what for people; the properties (Source, ChaosId, Targets, Parameters, Label, AtSeconds,
+    /// UntilSeconds) say all of it for machines, in the words of the report's <c>chaos</c>.
+    /// </summary>
+    private void Chaos(ChaosTransition t)
     {
-        for (int i = 0; i < _chaosStarted.Length; i++)
+        ChaosWindow w = t.Window;
+        ILogger log = _log.ForContext("Source", w.Source).ForContext("ChaosId", w.Id).ForContext("Targets", w.Targets)
+            .ForContext("Parameters", w.Parameters).ForContext("Label", w.Label);
+        if (w.IsInstant)
         {
-            var e = _scenario.Chaos[i];
-            if (!_chaosStarted[i] && now >= e.At)
-            {
-                _chaosStarted[i] = true;
-                string window = e.For is { } f ? $"for {Seconds(f).ToString(CultureInfo.InvariantCulture)} s" : "until the end of the run";
-                _log.Information("Chaos: {Kind:l} started at t={AtSeconds} s, {Window:l}", e.Kind.ToString().ToLowerInvariant(), Seconds(e.At), window);
-            }
-            if (_chaosStarted[i] && !_chaosEnded[i] && e.End is { } end && now >= end)
-            {
-                _chaosEnded[i] = true;
-                _log.Information("Chaos: {Kind:l} ended at t={EndSeconds} s", e.Kind.ToString().ToLowerInvariant(), Seconds(end));
-            }
+            log.Information("Chaos: {Kind:l} at t={AtSeconds} s (instant)", w.Kind, w.At);
+        }
+        else if (t.Started)
+        {
+            string window = w.Source == ChaosWindow.Api ? "until removed"
+                : (w.Parameters.ContainsKey("for") || w.Parameters.ContainsKey("restart_after")) && w.Until is { } until
+                    ? $"for {Math.Round(until - w.At, 6).ToString(CultureInfo.InvariantCulture)} s"
+                : "until the end of the run";
+            log.Information("Chaos: {Kind:l} started at t={AtSeconds} s, {Window:l}", w.Kind, w.At, window);
+        }
+        else
+        {
+            log.ForContext("AtSeconds", w.At).Information("Chaos: {Kind:l} ended at t={UntilSeconds} s", w.Kind, w.Until);
         }
     }
 

@@ -33,8 +33,11 @@ public sealed class RunMetrics : IRunObserver, IDisposable
     /// <summary>The latest snapshot; null before the first sample (the instruments then report nothing).</summary>
     private LiveSnapshot? _latest;
 
-    /// <summary>Creates the meter and its instruments; every series carries <paramref name="scenario"/> and <paramref name="shard"/>.</summary>
-    public RunMetrics(string scenario, string shard)
+    /// <summary>
+    /// Creates the meter and its instruments; every series carries <paramref name="scenario"/> and
+    /// <paramref name="shard"/>. <paramref name="chaos"/>, when given, drives <c>tcpactors.chaos.active</c>.
+    /// </summary>
+    public RunMetrics(string scenario, string shard, ChaosProgress? chaos = null)
     {
         Scenario = scenario;
         Shard = shard;
@@ -56,6 +59,9 @@ public sealed class RunMetrics : IRunObserver, IDisposable
             "How connect() calls ended: established, refused, timed_out, reset, port_exhausted");
         _meter.CreateObservableCounter(TcpActorsMetrics.TimeWaitOverflow, ObserveTimeWaitOverflow, "{socket}",
             "New TIME_WAIT sockets dropped because max_tw_buckets was reached (Linux TCPTimeWaitOverflow)");
+        _chaos = chaos;
+        _meter.CreateObservableGauge(TcpActorsMetrics.ChaosActive, ObserveChaos, "{window}",
+            "1 while a chaos window of the kind is on (loss, delay, partition, crash, ...), else 0");
         _handshake = _meter.CreateHistogram(TcpActorsMetrics.HandshakeDuration, "s",
             "Client connect() to ESTABLISHED", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = s_handshakeBoundsSeconds });
         _connection = _meter.CreateHistogram(TcpActorsMetrics.ConnectionDuration, "s",
@@ -78,7 +84,40 @@ public sealed class RunMetrics : IRunObserver, IDisposable
     public LiveSnapshot? Latest => Volatile.Read(ref _latest);
 
     /// <summary>Keeps the snapshot for the next collection (called once per sample from the run's worker).</summary>
-    public void OnSample(LiveSnapshot snapshot) => Volatile.Write(ref _latest, snapshot);
+    public void OnSample(LiveSnapshot snapshot)
+    {
+        if (_chaos is not null)
+        {
+            _chaos.AdvanceTo(snapshot.Now);
+            PublishChaos();
+        }
+        Volatile.Write(ref _latest, snapshot);
+    }
+
+    /// <summary>The run ended at <paramref name="end"/>: every chaos window is over, the gauge reads 0.</summary>
+    public void OnEnded(TimeSpan end)
+    {
+        if (_chaos is null) return;
+        _chaos.Finish(end);
+        PublishChaos();
+    }
+
+    // ------------------------------------------------------------------ tcpactors.chaos.active
+
+    private readonly ChaosProgress? _chaos;
+    /// <summary>One measurement per kind the run can show, remade at each sample for the exporter's thread.</summary>
+    private Measurement<int>[] _chaosActive = [];
+
+    private void PublishChaos()
+    {
+        var kinds = _chaos!.Kinds;
+        var measurements = new Measurement<int>[kinds.Count];
+        for (int i = 0; i < measurements.Length; i++)
+            measurements[i] = new(_chaos.IsActive(kinds[i]) ? 1 : 0, With(TcpActorsMetrics.KindAttribute, kinds[i]));
+        Volatile.Write(ref _chaosActive, measurements);
+    }
+
+    private IEnumerable<Measurement<int>> ObserveChaos() => Latest is null ? [] : Volatile.Read(ref _chaosActive);
 
     /// <summary>
     /// Records the run's handshake and connection durations from the report's histogram buckets:

@@ -23,6 +23,8 @@ public static class TcpActorsMetrics
     public const string HandshakeDuration = "tcpactors.handshake.duration";
     /// <summary>Client ESTABLISHED → CLOSED in seconds (histogram).</summary>
     public const string ConnectionDuration = "tcpactors.connection.duration";
+    /// <summary>1 while a chaos window of a kind is on, else 0 (gauge, attribute <see cref="KindAttribute"/>).</summary>
+    public const string ChaosActive = "tcpactors.chaos.active";
 
     /// <summary>The lowercase state name (<c>time_wait</c>).</summary>
     public const string TcpStateAttribute = "tcp.state";
@@ -30,6 +32,8 @@ public static class TcpActorsMetrics
     public const string OutcomeAttribute = "outcome";
     /// <summary>sent or received (resets).</summary>
     public const string DirectionAttribute = "direction";
+    /// <summary>The chaos kind in the scenario's words (loss, delay, partition, crash, …): the report's <c>chaos[].kind</c>.</summary>
+    public const string KindAttribute = "kind";
     /// <summary>The scenario's name; on every series.</summary>
     public const string ScenarioAttribute = "scenario";
     /// <summary>The shard the series covers; on every series.</summary>

@@ -18,29 +18,38 @@ internal sealed class Link
     public Link(LinkId id, ulong seed, ulong streamId, Impairments settings)
     {
         Id = id;
+        _baseline = settings;
         Impairments = new LinkImpairments(settings, id.Direction);
         Random = new RandomStream(seed, streamId);
     }
 
-    /// <summary>Applies the network spec and the chaos in force at <paramref name="now"/>.</summary>
-    public void Apply(Scenario scenario, TimeSpan now)
+    /// <summary>The link's impairments outside chaos windows (<see cref="NetworkSpec.For"/>).</summary>
+    private readonly Impairments _baseline;
+
+    /// <summary>
+    /// Applies the chaos windows in force, <paramref name="inForce"/> (indexes into
+    /// <paramref name="chaos"/>, ascending): those that select the link, impair events folded in
+    /// file order over the baseline (a later event wins on the keys it sets), as
+    /// <see cref="NetworkSpec.At"/> does. Costs the windows in force, not the whole schedule.
+    /// </summary>
+    public void Apply(IReadOnlyList<ChaosEvent> chaos, SortedSet<int> inForce)
     {
-        var chaos = scenario.Chaos;
-        Impairments settings = scenario.Network.At(Id, now, chaos);
-        if (!settings.Equals(Impairments.Settings)) Impairments.Configure(settings);
+        Impairments settings = _baseline;
         bool partitioned = false, blackholed = false;
         TimeSpan clogUntil = TimeSpan.Zero;
-        for (int i = 0; i < chaos.Count; i++)
+        foreach (int i in inForce)
         {
             ChaosEvent e = chaos[i];
-            if (!e.IsActiveAt(now) || !e.Selects(Id)) continue;
+            if (!e.Selects(Id)) continue;
             switch (e.Kind)
             {
+                case ChaosKind.Impair: settings = e.Impairments.ApplyTo(settings); break;
                 case ChaosKind.Partition: partitioned = true; break;
                 case ChaosKind.Blackhole: blackholed = true; break;
                 case ChaosKind.Clog when e.End is { } end && end > clogUntil: clogUntil = end; break;
             }
         }
+        if (!settings.Equals(Impairments.Settings)) Impairments.Configure(settings);
         Impairments.Partitioned = partitioned;
         Impairments.Blackholed = blackholed;
         if (clogUntil > Impairments.ClogUntil) Impairments.ClogUntil = clogUntil;

@@ -47,8 +47,11 @@ internal readonly record struct WorkloadDue;
 /// <summary>The chaos actor's wake-up at a chaos boundary (index into its boundary list).</summary>
 internal readonly record struct ChaosDue(int Boundary);
 
-/// <summary>The network actor recomputes every link's impairments for the chaos now in force.</summary>
+/// <summary>The network actor brings its links up to the chaos windows that begin or end by now (the chaos actor's boundaries).</summary>
 internal readonly record struct RecomputeLinks;
+
+/// <summary>A live chaos window (event <paramref name="Event"/>) begins, or ends when <paramref name="IsEnd"/>.</summary>
+internal readonly record struct LiveWindow(int Event, bool IsEnd);
 
 /// <summary>The SYN flood actor's wake-up.</summary>
 internal readonly record struct FloodDue;

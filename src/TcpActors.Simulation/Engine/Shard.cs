@@ -32,10 +32,13 @@ internal sealed class Shard
     private long _endpointFailures;
     /// <summary>Live chaos id → its index in <see cref="Scenario"/>'s chaos list.</summary>
     private readonly Dictionary<int, int> _liveEvents = [];
+    /// <summary>The scenario's own <c>chaos:</c> list, before live chaos is appended to <see cref="Scenario"/>'s.</summary>
+    private readonly ValueList<ChaosEvent> _scheduledChaos;
 
     public Shard(Scenario scenario, int shardIndex, int shardCount, ITraceSink? trace, int traceCouples)
     {
         Scenario = scenario;
+        _scheduledChaos = scenario.Chaos;
         ShardIndex = shardIndex;
         ShardCount = shardCount;
         Plan = new WorkloadPlan(scenario);
@@ -250,15 +253,11 @@ internal sealed class Shard
     {
         RunSteps steps = _steps ?? throw new InvalidOperationException("Begin first");
         if (!steps.Finished) throw new InvalidOperationException("the run is not over");
-        RunReport report = Report(steps.Interrupted, steps.Wall.Elapsed, threads);
+        IReadOnlyList<LiveChange> liveChanges = steps.Live?.TakenBy(steps.LiveSlot) ?? [];
+        RunReport report = Report(steps.Interrupted, steps.Wall.Elapsed, threads, liveChanges);
         if (steps.Driver is { } driver)
         {
             report = report with { RealTime = new RealTimeLag { TimeScale = steps.TimeScale, MaxLagSeconds = driver.MaxLag.TotalSeconds, MaxLagAtSeconds = driver.MaxLagAt.TotalSeconds } };
-        }
-        if (steps.Live is { } live)
-        {
-            report = report with { LiveChanges = live.TakenBy(steps.LiveSlot) };
-            report = report with { Digest = ReportDigest.Compute(report) };
         }
         Slots.Clear();
         return report;
@@ -287,7 +286,7 @@ internal sealed class Shard
                 _liveEvents[change.Id] = Scenario.Chaos.Count;
                 Scenario = Scenario with { Chaos = new ValueList<ChaosEvent>([.. Scenario.Chaos, e]) };
                 if (chaos.Kind == LiveChaosKind.Crash) HostOf(HostRole.Server, chaos.Host ?? 0)?.Self.Tell(new HostCommand(HostAction.Crash));
-                else NetworkRef.Tell(default(RecomputeLinks));
+                else NetworkRef.Tell(new LiveWindow(_liveEvents[change.Id], IsEnd: false));
             }
             else if (_liveEvents.Remove(change.Id, out int index))
             {
@@ -298,7 +297,7 @@ internal sealed class Shard
                 chaosList[index] = e with { For = t - e.At };
                 Scenario = Scenario with { Chaos = new ValueList<ChaosEvent>(chaosList) };
                 if (chaos.Kind == LiveChaosKind.Crash) HostOf(HostRole.Server, chaos.Host ?? 0)?.Self.Tell(new HostCommand(HostAction.Restart));
-                else NetworkRef.Tell(default(RecomputeLinks));
+                else NetworkRef.Tell(new LiveWindow(index, IsEnd: true));
             }
         }
     }
@@ -368,7 +367,7 @@ internal sealed class Shard
         };
     }
 
-    private RunReport Report(bool interrupted, TimeSpan wall, int threads)
+    private RunReport Report(bool interrupted, TimeSpan wall, int threads, IReadOnlyList<LiveChange> liveChanges)
     {
         ShardTelemetry t = Telemetry;
         OutcomeCounts outcomes = OutcomesSoFar();
@@ -437,6 +436,8 @@ internal sealed class Shard
             Digest = "",
             Interrupted = interrupted,
             TimeSeries = t.Series,
+            LiveChanges = liveChanges,
+            Chaos = ChaosRecord.Of(_scheduledChaos, liveChanges, System.Now),
         };
         return report with { Digest = ReportDigest.Compute(report) };
     }

@@ -58,6 +58,15 @@ public static class ReportDigest
         // Only when there are any, so the digests of runs without live changes stay as they were.
         foreach (var change in report.LiveChanges)
             Line("live", FormattableString.Invariant($"{change.At.Ticks},{change.Id},{(change.Apply ? "apply" : "remove")},{change.Chaos.Kind},{change.Chaos.Loss:R},{change.Chaos.DelayMs:R},{change.Chaos.Host}"));
+        // The chaos record, likewise only when there is any: a function of the scenario, the live
+        // changes and the virtual time reached, so two runs of one seed agree on it.
+        foreach (ChaosWindow w in report.Chaos)
+        {
+            text.Append("chaos=").Append(FormattableString.Invariant($"{Ticks(w.At)},{(w.Until is { } u ? Ticks(u).ToString(CultureInfo.InvariantCulture) : "-")},{w.Source},{w.Id},{w.Kind}"));
+            foreach (string target in w.Targets) text.Append(',').Append(target);
+            foreach (var (key, value) in w.Parameters) text.Append(',').Append(key).Append(':').Append(value);
+            text.Append('\n');
+        }
         TimeSeries series = report.TimeSeries;
         for (int row = 0; row < series.Rows; row++)
         {
@@ -67,4 +76,6 @@ public static class ReportDigest
         }
         return text.ToString();
     }
+
+    private static long Ticks(double seconds) => (long)Math.Round(seconds * TimeSpan.TicksPerSecond);
 }

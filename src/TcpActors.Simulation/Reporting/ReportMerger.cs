@@ -112,6 +112,7 @@ public static class ReportMerger
             TimeSeries = series,
             // Every shard applies the same live changes; an interrupted shard may have applied fewer.
             LiveChanges = LongestLiveChanges(ordered),
+            Chaos = ChaosRecord.Merge(ordered.Select(r => r.Chaos)),
         };
         return report with { Digest = ReportDigest.Compute(report) };
     }

@@ -63,6 +63,8 @@ public sealed record RunReport
     [JsonPropertyName("interrupted")] public required bool Interrupted { get; init; }
     /// <summary>Chaos applied and removed live (the dashboard's control API), at sample boundaries; replayable with <see cref="Live.LiveControl.Replay"/>.</summary>
     [JsonPropertyName("live_changes")] public IReadOnlyList<Live.LiveChange> LiveChanges { get; init; } = [];
+    /// <summary>Every chaos window the run applied, scheduled or live, in order of time (<see cref="ChaosRecord"/>).</summary>
+    [JsonPropertyName("chaos")] public IReadOnlyList<ChaosWindow> Chaos { get; init; } = [];
     /// <summary>How well a paced run (<c>--realtime</c>, <c>--dashboard</c>) kept up with the wall clock; absent in virtual time. Not part of the digest.</summary>
     [JsonPropertyName("realtime")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -161,18 +161,26 @@ public static class ScenarioWriter
     private static List<string> ImpairmentKeys(ImpairmentOverride o)
     {
         var items = new List<string>();
-        if (o.Delay is { } d) items.Add("delay: " + UnitSyntax.FormatDuration(d));
-        if (o.Jitter is { } j) items.Add("jitter: " + UnitSyntax.FormatDuration(j));
-        if (o.JitterDistribution is { } jd) items.Add("jitter_distribution: " + Name(ScenarioReader.JitterNames, jd));
-        if (o.DelayCorrelation is { } dc) items.Add("delay_correlation: " + Number(dc));
-        if (o.Loss is { } loss) items.Add("loss: " + Loss(loss));
-        if (o.Duplicate is { } du) items.Add("duplicate: " + Number(du));
-        if (o.Reorder is { } re) items.Add("reorder: " + Number(re));
-        if (o.Corrupt is { } co) items.Add("corrupt: " + Number(co));
+        foreach (var (key, value) in ImpairmentPairs(o)) items.Add(key + ": " + value);
+        return items;
+    }
+
+    /// <summary>The impairment keys <paramref name="o"/> sets and their values, in the scenario's spelling and key order.</summary>
+    internal static List<(string Key, string Value)> ImpairmentPairs(ImpairmentOverride o)
+    {
+        var items = new List<(string, string)>();
+        if (o.Delay is { } d) items.Add(("delay", UnitSyntax.FormatDuration(d)));
+        if (o.Jitter is { } j) items.Add(("jitter", UnitSyntax.FormatDuration(j)));
+        if (o.JitterDistribution is { } jd) items.Add(("jitter_distribution", Name(ScenarioReader.JitterNames, jd)));
+        if (o.DelayCorrelation is { } dc) items.Add(("delay_correlation", Number(dc)));
+        if (o.Loss is { } loss) items.Add(("loss", Loss(loss)));
+        if (o.Duplicate is { } du) items.Add(("duplicate", Number(du)));
+        if (o.Reorder is { } re) items.Add(("reorder", Number(re)));
+        if (o.Corrupt is { } co) items.Add(("corrupt", Number(co)));
         if (o.Rate is { } rate)
         {
             string limit = rate.PacketsPerSecond > 0 ? UnitSyntax.FormatRate(rate.PacketsPerSecond) : UnitSyntax.FormatByteRate(rate.BytesPerSecond);
-            items.Add("rate: " + Inline(["limit: " + limit, "queue: " + rate.QueueLimit.ToString(Invariant)]));
+            items.Add(("rate", Inline(["limit: " + limit, "queue: " + rate.QueueLimit.ToString(Invariant)])));
         }
         return items;
     }
@@ -222,7 +230,7 @@ public static class ScenarioWriter
         return k;
     }
 
-    private static string Name<T>((string Name, T Value)[] names, T value)
+    internal static string Name<T>((string Name, T Value)[] names, T value)
     {
         foreach (var (name, v) in names) if (EqualityComparer<T>.Default.Equals(v, value)) return name;
         throw new ArgumentOutOfRangeException(nameof(value), value, "no scenario spelling");

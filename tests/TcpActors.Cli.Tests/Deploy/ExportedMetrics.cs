@@ -21,7 +21,7 @@ internal sealed class ExportedMetrics
         LabelValues = labelValues;
     }
 
-    /// <summary>The scrape of a 40-couple run with 5 % loss, taken once per test run.</summary>
+    /// <summary>The scrape of a 40-couple run with 5 % loss and a window of 30 % loss, taken once per test run.</summary>
     public static ExportedMetrics FromShortRun => s_fromShortRun.Value;
 
     /// <summary>The exposition text as served.</summary>
@@ -79,6 +79,8 @@ internal sealed class ExportedMetrics
               open: { at: 0s, over: 2s }
               exchange: { request: 100B, response: 1KB }
               close: { at: 10s, over: 0s, by: client }
+            chaos:
+              - { at: 5s, for: 2s, loss: 0.3 }
             run: { duration: 90s, sample_every: 1s, shards: 1 }
             """, "deploy-names.yaml").GetOrThrow();
         using var telemetry = RunTelemetry.Start(scenario, new TelemetryOptions { Shard = "0", MetricsPort = 0, PeopleLog = false });

@@ -27,6 +27,10 @@ public sealed class GrafanaDashboardTests
             if (!panel.TryGetProperty("targets", out var targets)) continue;
             foreach (var target in targets.EnumerateArray()) queries.Add((panel.GetProperty("title").GetString()!, target.GetProperty("expr").GetString()!));
         }
+        foreach (var annotation in dashboard.GetProperty("annotations").GetProperty("list").EnumerateArray())
+        {
+            if (annotation.TryGetProperty("expr", out var expr)) queries.Add(("annotation " + annotation.GetProperty("name").GetString(), expr.GetString()!));
+        }
         foreach (var variable in dashboard.GetProperty("templating").GetProperty("list").EnumerateArray())
         {
             var query = variable.GetProperty("query");
@@ -54,6 +58,24 @@ public sealed class GrafanaDashboardTests
             foreach (string label in names.Labels)
                 Assert.True(exported.LabelValues.ContainsKey(label) || s_collectorLabels.Contains(label), $"{panel}: label {label} is not exported");
         }
+    }
+
+    [Fact]
+    public void Chaos_windows_are_an_annotation_on_every_panel_from_the_chaos_gauge()
+    {
+        var annotation = Assert.Single(Dashboard().GetProperty("annotations").GetProperty("list").EnumerateArray(),
+            a => a.GetProperty("name").GetString() == "Chaos");
+        Assert.True(annotation.GetProperty("enable").GetBoolean());
+        Assert.Equal("tcpactors-prometheus", annotation.GetProperty("datasource").GetProperty("uid").GetString());
+        Assert.Equal(["tcpactors_chaos_active"], PromQlNames.Of(annotation.GetProperty("expr").GetString()!).Metrics);
+        Assert.Equal("kind", annotation.GetProperty("tagKeys").GetString());
+        // An annotation without a panel filter is drawn on every time series panel of the dashboard.
+        Assert.False(annotation.TryGetProperty("filter", out _));
+
+        // The short run's 30 % loss window is exported under the scenario's own word for it.
+        var exported = ExportedMetrics.FromShortRun;
+        Assert.Contains("tcpactors_chaos_active", exported.Names);
+        Assert.Contains("loss", exported.LabelValues["kind"]);
     }
 
     [Fact]
@@ -118,7 +140,9 @@ public sealed class GrafanaDashboardTests
     {
         foreach (var (panel, expr) in Queries().Where(q => !q.Panel.StartsWith("variable ", StringComparison.Ordinal)))
         {
-            Assert.True(expr.StartsWith("sum", StringComparison.Ordinal) || expr.StartsWith("histogram_quantile(", StringComparison.Ordinal),
+            // Every shard applies the same chaos window, so the chaos annotation takes the max over shards, not the sum.
+            bool chaos = panel.StartsWith("annotation ", StringComparison.Ordinal) && expr.StartsWith("max by (kind)", StringComparison.Ordinal);
+            Assert.True(expr.StartsWith("sum", StringComparison.Ordinal) || expr.StartsWith("histogram_quantile(", StringComparison.Ordinal) || chaos,
                 $"{panel}: {expr} does not sum the shards");
             var matchers = PromQlNames.Of(expr).Matchers;
             Assert.Contains(("scenario", "=~", "$scenario"), matchers);

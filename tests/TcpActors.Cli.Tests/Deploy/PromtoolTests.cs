@@ -35,6 +35,13 @@ public sealed class PromtoolTests
                      .Append("        expr: '").Append(expr.Replace("'", "''", StringComparison.Ordinal)).Append("'\n");
             }
         }
+        // The chaos annotation's query too: Grafana runs it over every panel's time range.
+        foreach (var annotation in dashboard.GetProperty("annotations").GetProperty("list").EnumerateArray())
+        {
+            if (!annotation.TryGetProperty("expr", out var expr)) continue;
+            rules.Append("      - record: dashboard:query_").Append(++count).Append('\n')
+                 .Append("        expr: '").Append(expr.GetString()!.Replace("'", "''", StringComparison.Ordinal)).Append("'\n");
+        }
         using var dir = new WorkDirectory();
         string file = Path.Combine(dir.Path, "dashboard-rules.yml");
         File.WriteAllText(file, rules.ToString());

@@ -71,6 +71,56 @@ public sealed class DashboardPageTests
     }
 
     [Fact]
+    public async Task Every_chaos_window_scheduled_or_pressed_is_a_labelled_band_on_both_charts()
+    {
+        var scenario = Storm() with
+        {
+            Chaos = ScenarioLoader.LoadText("""
+                name: x
+                workload: { couples: 1 }
+                run: { duration: 100s }
+                chaos:
+                  - { at: 5s, for: 5s, loss: 0.1 }
+                  - { at: 30s, crash: server-0, restart_after: 10s }
+                """, "x.yaml").GetOrThrow().Chaos,
+        };
+        await using var run = new DashboardRun(scenario, holdAt: TimeSpan.FromSeconds(15));
+        await using var chromium = await Chromium.LaunchAsync();
+        IPage page = await chromium.OpenAsync(run.Server.Url);
+
+        // Held at t = 15 s: the loss window is over, the crash to come.
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#chart-long rect.chaos-band').length === 1");
+        Assert.Equal(["loss 0.1"], await page.Locator("#chart-long text.chaos-label").AllTextContentsAsync());
+
+        await page.ClickAsync("#btn-partition");
+        await page.WaitForFunctionAsync("() => document.getElementById('chaos-list').textContent.includes('partition')");
+        var report = run.Finish();
+        await page.WaitForFunctionAsync("() => document.body.dataset.finished === 'true'");
+
+        // In order of time: the partition pressed at t = 15 s comes before the crash at 30 s.
+        Assert.Equal(["loss 0.1", "partition", "crash server-0"], report.Chaos.Select(w => w.Label));
+        foreach (string chart in (string[])["#chart-long", "#chart-transient"])
+        {
+            await page.WaitForFunctionAsync($"() => document.querySelectorAll('{chart} rect.chaos-band').length === 3");
+            Assert.Equal(["loss 0.1", "partition", "crash server-0"], await page.Locator($"{chart} text.chaos-label").AllTextContentsAsync());
+            // The bands stand where the report says: x runs from 56 at 0 s to 796 at 100 s.
+            var bands = page.Locator($"{chart} rect.chaos-band");
+            for (int i = 0; i < 3; i++)
+            {
+                double x = double.Parse(await bands.Nth(i).GetAttributeAsync("x") ?? "", CultureInfo.InvariantCulture);
+                double width = double.Parse(await bands.Nth(i).GetAttributeAsync("width") ?? "", CultureInfo.InvariantCulture);
+                Assert.Equal(56 + 7.4 * report.Chaos[i].At, x, 0.5);
+                Assert.Equal(7.4 * (report.Chaos[i].Until!.Value - report.Chaos[i].At), width, 0.5);
+            }
+        }
+        Assert.Equal("api", report.Chaos[1].Source);
+
+        string screenshot = Path.Combine(AppContext.BaseDirectory, "screenshots", "dashboard-chaos.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+    }
+
+    [Fact]
     public async Task The_page_uses_the_token_from_its_own_address_for_the_stream_and_the_buttons()
     {
         await using var run = new DashboardRun(Storm(), holdAt: TimeSpan.FromSeconds(10), token: "t0ken");
