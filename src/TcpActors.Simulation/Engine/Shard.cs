@@ -53,6 +53,7 @@ internal sealed class Shard
         _reason = new byte[_global.Length];
 
         System = new ActorSystem(scenario.Seed);
+        Telemetry.Clock = System;
         System.ActorFailed += failure =>
         {
             if (_failures.Count < 20) _failures.Add($"{failure.Actor} at {failure.At.TotalSeconds:0.######}s: {failure.Exception.GetType().Name}: {failure.Exception.Message}");
@@ -212,6 +213,7 @@ internal sealed class Shard
             Driver = clock is null ? null : new RealTimeDriver(System, timeScale, clock),
             Wall = Stopwatch.StartNew(),
         };
+        samples.Census.Attach(liveSlot, Telemetry.Census);
         Sample(steps.Row++, TimeSpan.Zero, samples);
         if (live is not null) ApplyLive(live, liveSlot, TimeSpan.Zero, steps.Due);
         steps.Next = Scenario.Run.SampleEvery;
@@ -228,12 +230,14 @@ internal sealed class Shard
         if (!(steps.Driver is null ? RunUntil(t, steps.Cancellation) : RunPacedUntil(steps.Driver, t, steps.Cancellation)))
         {
             steps.Interrupted = steps.Finished = true;
+            steps.Samples.Census.Finish(steps.LiveSlot);
             return false;
         }
         Sample(steps.Row++, t, steps.Samples);
         if (t == duration)
         {
             steps.Finished = true;
+            steps.Samples.Census.Finish(steps.LiveSlot);
             return false;
         }
         if (steps.Live is not null) ApplyLive(steps.Live, steps.LiveSlot, t, steps.Due);
@@ -333,7 +337,7 @@ internal sealed class Shard
             Telemetry.SumMismatches++;
             Telemetry.FirstSumMismatch ??= $"at {t.TotalSeconds:0.######}s the state counts sum to {sum} but {Telemetry.Live} endpoints are live";
         }
-        Telemetry.Series.Add(t, Telemetry.States);
+        samples.Census.EndInterval(_steps!.LiveSlot, t, Telemetry.Census);
         if (samples.Enabled)
         {
             samples.Publish(row, new LiveSnapshot
@@ -419,7 +423,7 @@ internal sealed class Shard
             Couples = LocalCouples,
             Outcomes = outcomes,
             StatesFinal = ReportMerger.StateMap(t.States),
-            Peaks = ReportMerger.Peaks(t.Series),
+            Peaks = ReportMerger.Peaks(t.Census.Peak),
             Segments = t.Segments(),
             Resets = t.Resets(),
             TimeWaitOverflow = t.TimeWaitOverflow,
@@ -432,7 +436,6 @@ internal sealed class Shard
             Histograms = new HistogramBuckets { Handshake = HistogramBuckets.Of(t.Handshake), Connection = HistogramBuckets.Of(t.Connection) },
             Digest = "",
             Interrupted = interrupted,
-            TimeSeries = t.Series,
         };
         return report with { Digest = ReportDigest.Compute(report) };
     }

@@ -95,7 +95,7 @@ public static class ReportMerger
             Couples = couples,
             Outcomes = outcomes,
             StatesFinal = StateMap(final),
-            Peaks = Peaks(series),
+            Peaks = ordered.Count == 1 ? first.Peaks : MergedPeaks(series, ordered),
             Segments = segments,
             Resets = resets,
             TimeWaitOverflow = overflow,
@@ -125,13 +125,35 @@ public static class ReportMerger
     }
 
     /// <summary>Per-state peaks of a time series, keyed by the lowercase state names.</summary>
-    public static IReadOnlyDictionary<string, StatePeak> Peaks(TimeSeries series)
+    public static IReadOnlyDictionary<string, StatePeak> Peaks(TimeSeries series) => Peaks(series.Peak);
+
+    /// <summary>Per-state peaks (count and first time) given by <paramref name="peakOf"/>, keyed by the lowercase state names.</summary>
+    internal static IReadOnlyDictionary<string, StatePeak> Peaks(Func<TcpState, (long Count, TimeSpan At)> peakOf)
     {
         var map = new Dictionary<string, StatePeak>(TcpStateNames.Count, StringComparer.Ordinal);
         foreach (TcpState state in TcpStateNames.All)
         {
-            var (count, at) = series.Peak(state);
+            var (count, at) = peakOf(state);
             map[state.ToMetricName()] = new StatePeak { Count = count, At = at.TotalSeconds };
+        }
+        return map;
+    }
+
+    /// <summary>
+    /// Peaks of shards run apart, whose steps are not at hand: at least the highest summed sample,
+    /// and at least each shard's own exact peak (the others' counts are never negative). The
+    /// runner's in-process merge (<see cref="Telemetry.RunCensus"/>) is exact.
+    /// </summary>
+    private static IReadOnlyDictionary<string, StatePeak> MergedPeaks(TimeSeries series, IReadOnlyList<RunReport> shards)
+    {
+        var map = new Dictionary<string, StatePeak>(Peaks(series), StringComparer.Ordinal);
+        foreach (RunReport r in shards)
+        {
+            foreach (var (state, peak) in r.Peaks)
+            {
+                if (!map.TryGetValue(state, out StatePeak? best) || peak.Count > best.Count || (peak.Count == best.Count && peak.At < best.At))
+                    map[state] = peak;
+            }
         }
         return map;
     }

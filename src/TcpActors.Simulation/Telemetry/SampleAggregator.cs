@@ -21,7 +21,11 @@ internal sealed class SampleAggregator
         _observer = observer;
         _shards = shards;
         _duration = duration;
+        Census = new RunCensus(shards);
     }
+
+    /// <summary>The run's exact per-state census: rows, interval bounds and peaks, merged over the shards.</summary>
+    public RunCensus Census { get; }
 
     public bool Enabled => _observer is not null;
 
