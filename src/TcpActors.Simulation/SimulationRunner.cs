@@ -35,7 +35,8 @@ public static class SimulationRunner
 
         int[] shards = options.ShardIndex is { } index ? [index] : [.. Enumerable.Range(0, shardCount)];
         var wall = Stopwatch.StartNew();
-        var samples = new SampleAggregator(options.Observer, shards.Length, scenario.Run.Duration);
+        // One shard of several run apart keeps its census steps, for `tcpactors merge` to merge exactly.
+        var samples = new SampleAggregator(options.Observer, shards.Length, scenario.Run.Duration, keepSteps: shards.Length < shardCount);
         BufferedTrace[]? buffered = options.Trace is not null && shards.Length > 1 ? new BufferedTrace[shards.Length] : null;
         if (buffered is not null) for (int i = 0; i < buffered.Length; i++) buffered[i] = new BufferedTrace();
 
@@ -108,7 +109,7 @@ public static class SimulationRunner
 
         RunReport merged = ReportMerger.Merge(reports);
         // The census merged the shards' steps as they ran: its rows and peaks are exact for the whole run.
-        merged = merged with { TimeSeries = samples.Census.Series, Peaks = ReportMerger.Peaks(samples.Census.Peak) };
+        merged = merged with { TimeSeries = samples.Census.Series, Peaks = ReportMerger.Peaks(samples.Census.Peak), CensusSteps = samples.Census.Kept };
         return merged with { WallSeconds = wall.Elapsed.TotalSeconds, Threads = threads, Digest = ReportDigest.Compute(merged) };
     }
 

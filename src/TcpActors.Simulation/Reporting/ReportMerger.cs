@@ -96,6 +96,7 @@ public static class ReportMerger
             Outcomes = outcomes,
             StatesFinal = StateMap(final),
             Peaks = ordered.Count == 1 ? first.Peaks : MergedPeaks(series, ordered),
+            CensusSteps = ordered.Count == 1 ? first.CensusSteps : null,
             Segments = segments,
             Resets = resets,
             TimeWaitOverflow = overflow,
@@ -113,6 +114,14 @@ public static class ReportMerger
             // Every shard applies the same live changes; an interrupted shard may have applied fewer.
             LiveChanges = LongestLiveChanges(ordered),
         };
+        if (ordered.Count > 1 && ordered.TrueForAll(r => r.CensusSteps is not null))
+        {
+            // Shards run apart kept their steps: merge their step functions as one process would.
+            var times = new TimeSpan[series.Rows];
+            for (int row = 0; row < times.Length; row++) times[row] = series.TimeAt(row);
+            RunCensus census = RunCensus.MergeApart(times, ordered.ConvertAll(r => r.CensusSteps!));
+            report = report with { TimeSeries = census.Series, Peaks = Peaks(census.Peak) };
+        }
         return report with { Digest = ReportDigest.Compute(report) };
     }
 

@@ -20,6 +20,9 @@ public static class RunDirectory
     /// <summary>File name of the per-state time series.</summary>
     public const string TimeSeriesFile = "timeseries.csv";
 
+    /// <summary>File name of a shard's census steps (only for <c>--shard i/N</c> runs; <c>tcpactors merge</c> reads it).</summary>
+    public const string CensusStepsFile = "census-steps.bin";
+
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
 
     /// <summary>Writes <c>report.json</c> and <c>timeseries.csv</c> into <paramref name="directory"/> (created if needed).</summary>
@@ -29,6 +32,13 @@ public static class RunDirectory
         Directory.CreateDirectory(directory);
         WriteAtomically(Path.Combine(directory, ReportFile), ToJson(report));
         WriteAtomically(Path.Combine(directory, TimeSeriesFile), ToCsv(report.TimeSeries));
+        if (report.CensusSteps is { } steps)
+        {
+            string path = Path.Combine(directory, CensusStepsFile);
+            string temp = path + "." + Environment.ProcessId + ".tmp";
+            using (var file = File.Create(temp)) steps.Write(file);
+            File.Move(temp, path, overwrite: true);
+        }
     }
 
     /// <summary>The report as indented JSON (the content of <c>report.json</c>).</summary>
@@ -88,7 +98,22 @@ public static class RunDirectory
         {
             throw new InvalidDataException($"{reportPath}: {e.Message}", e);
         }
-        return report with { TimeSeries = ReadCsv(csvPath) };
+        report = report with { TimeSeries = ReadCsv(csvPath) };
+        string stepsPath = Path.Combine(directory, CensusStepsFile);
+        if (!File.Exists(stepsPath)) return report;
+        try
+        {
+            using var file = File.OpenRead(stepsPath);
+            return report with { CensusSteps = CensusRecord.Read(file) };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{stepsPath}: {e.Message}", e);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{stepsPath}: {e.Message}", e);
+        }
     }
 
     private static TimeSeries ReadCsv(string path)

@@ -35,7 +35,7 @@ public sealed record RunReport
     [JsonPropertyName("outcomes")] public required OutcomeCounts Outcomes { get; init; }
     /// <summary>Endpoints per state when the run ended, keyed by the lowercase state names.</summary>
     [JsonPropertyName("states_final")] public required IReadOnlyDictionary<string, long> StatesFinal { get; init; }
-    /// <summary>Largest sampled count per state and the first sample time it was reached.</summary>
+    /// <summary>Highest count per state at any instant of the run and the first virtual time it was reached (exact, DESIGN.md §7).</summary>
     [JsonPropertyName("peaks")] public required IReadOnlyDictionary<string, StatePeak> Peaks { get; init; }
     /// <summary>Segments by fate.</summary>
     [JsonPropertyName("segments")] public required SegmentCounts Segments { get; init; }
@@ -69,6 +69,8 @@ public sealed record RunReport
     public RealTimeLag? RealTime { get; init; }
     /// <summary>Per-state counts at every sample (written to <c>timeseries.csv</c>, not to the JSON).</summary>
     [JsonIgnore] public TimeSeries TimeSeries { get; init; } = new();
+    /// <summary>The census steps of a shard run apart (<c>--shard i/N</c>), so that a merge of the shards is exact; else null (written to <c>census-steps.bin</c>).</summary>
+    [JsonIgnore] public CensusRecord? CensusSteps { get; init; }
 }
 
 /// <summary>How couples ended (DESIGN.md §7 <c>outcomes</c>), plus couples still open and never started.</summary>
@@ -122,7 +124,7 @@ public sealed record StatePeak
 {
     /// <summary>Endpoints in the state.</summary>
     [JsonPropertyName("count")] public long Count { get; init; }
-    /// <summary>Virtual seconds of the sample.</summary>
+    /// <summary>Virtual seconds of the first instant the count was reached.</summary>
     [JsonPropertyName("at")] public double At { get; init; }
 }
 

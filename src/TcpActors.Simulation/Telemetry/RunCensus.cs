@@ -35,10 +35,14 @@ internal sealed class RunCensus
     private readonly long[] _peak = new long[States];
     private readonly long[] _peakAtTicks = new long[States];
     private readonly int[] _head;
+    private readonly int[] _end;
     private readonly CensusSteps?[] _merging;
     private StateCensus? _only;
 
-    public RunCensus(int shards)
+    /// <param name="shards">Shards of this run that end intervals here.</param>
+    /// <param name="keepSteps">Keep the one shard's steps of the whole run (<see cref="Kept"/>): it is one
+    /// shard of several run apart (<c>--shard i/N</c>), and <c>tcpactors merge</c> needs them to be exact.</param>
+    public RunCensus(int shards, bool keepSteps = false)
     {
         if (shards < 1) throw new ArgumentOutOfRangeException(nameof(shards));
         _shards = shards;
@@ -48,7 +52,12 @@ internal sealed class RunCensus
         _current = new long[shards, States];
         _head = new int[shards];
         _merging = new CensusSteps?[shards];
+        _end = new int[shards];
+        if (keepSteps && shards == 1) Kept = new CensusRecord();
     }
+
+    /// <summary>The whole run's steps of a shard run apart, or null.</summary>
+    public CensusRecord? Kept { get; }
 
     /// <summary>The merged rows, in sample order.</summary>
     public TimeSeries Series { get; } = new();
@@ -58,7 +67,11 @@ internal sealed class RunCensus
     /// <summary>Readies shard <paramref name="slot"/>'s census before its first change is settled.</summary>
     public void Attach(int slot, StateCensus census)
     {
-        if (_shards == 1) _only = census;
+        if (_shards == 1)
+        {
+            _only = census;
+            census.Steps = Kept?.Steps;
+        }
         else lock (_lock) census.Steps = Take();
         census.Begin();
     }
@@ -75,6 +88,7 @@ internal sealed class RunCensus
             Span<long> max = stackalloc long[States];
             census.EndInterval(t.Ticks, min, max);
             Series.Add(t, census.Counts, min, max);
+            Kept?.RowEnds.Add(Kept.Steps.Length);
             return;
         }
         census.EndInterval(t.Ticks, stackalloc long[States], stackalloc long[States]);
@@ -104,6 +118,7 @@ internal sealed class RunCensus
     public (long Count, TimeSpan At) Peak(TcpState state)
     {
         if (_only is not null) return _only.Peak(state);
+        if (_shards == 1) return (_peak[(int)state], TimeSpan.FromTicks(_peakAtTicks[(int)state]));
         lock (_lock) return (_peak[(int)state], TimeSpan.FromTicks(_peakAtTicks[(int)state]));
     }
 
@@ -138,14 +153,50 @@ internal sealed class RunCensus
 
     private void Merge(long endTicks)
     {
-        bool first = Series.Rows == 0;
-        for (int s = 0; s < States; s++) _min[s] = _max[s] = _sum[s];
         CensusSteps?[] steps = _merging;
         for (int i = 0; i < _shards; i++)
         {
             steps[i] = _pending[i].Count > 0 ? _pending[i].Dequeue().Steps : null;
             _head[i] = 0;
+            _end[i] = steps[i]?.Length ?? 0;
         }
+        MergeSteps(endTicks, steps);
+        foreach (CensusSteps? log in steps)
+        {
+            if (log is null) continue;
+            log.Clear();
+            _spare.Push(log);
+        }
+        Monitor.PulseAll(_lock);
+    }
+
+    /// <summary>
+    /// Merges the steps of shards run apart (<c>tcpactors merge</c>), row by row, exactly as the
+    /// shards would have been merged in one process: <paramref name="rowTimes"/> are the sample
+    /// times, <paramref name="records"/> each shard's kept steps in shard order.
+    /// </summary>
+    public static RunCensus MergeApart(IReadOnlyList<TimeSpan> rowTimes, IReadOnlyList<CensusRecord> records)
+    {
+        var census = new RunCensus(records.Count);
+        var steps = new CensusSteps?[records.Count];
+        for (int i = 0; i < records.Count; i++) steps[i] = records[i].Steps;
+        for (int row = 0; row < rowTimes.Count; row++)
+        {
+            for (int i = 0; i < records.Count; i++)
+            {
+                List<int> ends = records[i].RowEnds;
+                census._head[i] = row == 0 ? 0 : ends[Math.Min(row, ends.Count) - 1];
+                census._end[i] = row < ends.Count ? ends[row] : census._head[i];
+            }
+            census.MergeSteps(rowTimes[row].Ticks, steps);
+        }
+        return census;
+    }
+
+    private void MergeSteps(long endTicks, CensusSteps?[] steps)
+    {
+        bool first = Series.Rows == 0;
+        for (int s = 0; s < States; s++) _min[s] = _max[s] = _sum[s];
         // The shards' steps in time order: one instant at a time, every shard's steps of that
         // instant applied before the sum is judged (DESIGN.md §7: the count at an instant).
         while (true)
@@ -153,7 +204,7 @@ internal sealed class RunCensus
             long instant = long.MaxValue;
             for (int i = 0; i < _shards; i++)
             {
-                if (steps[i] is { } log && _head[i] < log.Length && log.TicksAt(_head[i]) < instant) instant = log.TicksAt(_head[i]);
+                if (steps[i] is { } log && _head[i] < _end[i] && log.TicksAt(_head[i]) < instant) instant = log.TicksAt(_head[i]);
             }
             if (instant == long.MaxValue) break;
             int dirty = 0;
@@ -161,7 +212,7 @@ internal sealed class RunCensus
             {
                 if (steps[i] is not { } log) continue;
                 int h = _head[i];
-                for (; h < log.Length && log.TicksAt(h) == instant; h++)
+                for (; h < _end[i] && log.TicksAt(h) == instant; h++)
                 {
                     int s = log.StateAt(h);
                     long c = log.CountAt(h);
@@ -187,12 +238,71 @@ internal sealed class RunCensus
         // Row 0 is the single instant t = 0: its bounds are its counts.
         if (first) for (int s = 0; s < States; s++) _min[s] = _max[s] = _sum[s];
         Series.Add(TimeSpan.FromTicks(endTicks), _sum, _min, _max);
-        foreach (CensusSteps? log in steps)
+    }
+}
+
+/// <summary>
+/// Every settled step of one shard over a whole run, and where each sample interval ends in it:
+/// what a shard run apart (<c>--shard i/N</c>) leaves in its run directory
+/// (<c>census-steps.bin</c>) so that <c>tcpactors merge</c> can merge the shards' step functions
+/// exactly (DESIGN.md §7 peaks).
+/// </summary>
+public sealed class CensusRecord
+{
+    internal CensusSteps Steps { get; } = new();
+
+    /// <summary>For each sample row, the number of steps logged up to its end.</summary>
+    internal List<int> RowEnds { get; } = [];
+
+    private const int Magic = 0x53435443; // "CTCS"
+
+    /// <summary>Writes the record (little-endian: magic, steps, rows; then the steps; then the row ends).</summary>
+    public void Write(Stream stream)
+    {
+        using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        w.Write(Magic);
+        w.Write(Steps.Length);
+        w.Write(RowEnds.Count);
+        for (int i = 0; i < Steps.Length; i++)
         {
-            if (log is null) continue;
-            log.Clear();
-            _spare.Push(log);
+            w.Write(Steps.TicksAt(i));
+            w.Write((byte)Steps.StateAt(i));
+            w.Write(Steps.CountAt(i));
         }
-        Monitor.PulseAll(_lock);
+        foreach (int end in RowEnds) w.Write(end);
+    }
+
+    /// <summary>Reads a record written by <see cref="Write"/>.</summary>
+    /// <exception cref="InvalidDataException">Not a census record, or cut short.</exception>
+    public static CensusRecord Read(Stream stream)
+    {
+        try
+        {
+            using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            if (r.ReadInt32() != Magic) throw new InvalidDataException("not a census steps file");
+            int steps = r.ReadInt32();
+            int rows = r.ReadInt32();
+            if (steps < 0 || rows < 0) throw new InvalidDataException("negative lengths");
+            var record = new CensusRecord();
+            for (int i = 0; i < steps; i++)
+            {
+                long ticks = r.ReadInt64();
+                int state = r.ReadByte();
+                long count = r.ReadInt64();
+                if (state >= TcpStateNames.Count) throw new InvalidDataException($"step {i}: no state {state}");
+                record.Steps.Add(ticks, state, count);
+            }
+            for (int i = 0; i < rows; i++)
+            {
+                int end = r.ReadInt32();
+                if (end < 0 || end > steps) throw new InvalidDataException($"row {i}: end {end} outside the steps");
+                record.RowEnds.Add(end);
+            }
+            return record;
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException("census steps file cut short");
+        }
     }
 }
