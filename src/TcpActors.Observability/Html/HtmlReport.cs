@@ -238,7 +238,7 @@ public static class HtmlReport
         w.WriteStartElement("table", Xhtml);
         Element(w, "caption", "Durations (s)");
         w.WriteStartElement("tr", Xhtml);
-        foreach (string head in (string[])["", "count", "p50", "p99", "max"]) Element(w, "th", head);
+        foreach (string head in (string[])["", "count", "p50", "p90", "p99", "p99.9", "max"]) Element(w, "th", head);
         w.WriteFullEndElement();
         foreach (var (name, q) in (ReadOnlySpan<(string, Quantiles)>)[("handshake", h), ("connection", l)])
         {
@@ -246,7 +246,9 @@ public static class HtmlReport
             Element(w, "td", name);
             Element(w, "td", N(q.Count));
             Element(w, "td", S(q.P50));
+            Element(w, "td", S(q.P90));
             Element(w, "td", S(q.P99));
+            Element(w, "td", S(q.P999));
             Element(w, "td", S(q.Max));
             w.WriteFullEndElement();
         }

@@ -433,7 +433,7 @@ internal sealed class Shard
             Hosts = hosts,
             Supervision = new SupervisionCounts { Failures = System.Failures + _endpointFailures, DeadLetters = System.DeadLetters, FirstFailures = [.. _failures] },
             Invariants = new InvariantResult { Violations = violations, NotChecked = notChecked },
-            Histograms = new HistogramBuckets { Handshake = HistogramBuckets.Of(t.Handshake), Connection = HistogramBuckets.Of(t.Connection) },
+            Histograms = HistogramBuckets.Of(t.Handshake, t.Connection),
             Digest = "",
             Interrupted = interrupted,
         };

@@ -51,6 +51,8 @@ public static class ReportDigest
         Line("failures", report.Supervision.Failures);
         Line("handshake_max_ticks", (long)Math.Round(report.HandshakeSeconds.Max * TimeSpan.TicksPerSecond));
         Line("connection_max_ticks", (long)Math.Round(report.ConnectionSeconds.Max * TimeSpan.TicksPerSecond));
+        foreach (var (name, q) in (ReadOnlySpan<(string, Quantiles)>)[("handshake", report.HandshakeSeconds), ("connection", report.ConnectionSeconds)])
+            Line("quantiles." + name, FormattableString.Invariant($"{q.P50:R},{q.P90:R},{q.P99:R},{q.P999:R}"));
         foreach (var b in report.Histograms.Handshake) Line("hh." + b.Bucket.ToString(CultureInfo.InvariantCulture), b.Count);
         foreach (var b in report.Histograms.Connection) Line("ch." + b.Bucket.ToString(CultureInfo.InvariantCulture), b.Count);
         foreach (string v in report.Invariants.Violations) Line("violation", v);

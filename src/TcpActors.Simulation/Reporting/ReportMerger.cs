@@ -56,8 +56,8 @@ public static class ReportMerger
         foreach (RunReport r in ordered)
         {
             series.Add(r.TimeSeries);
-            AddBuckets(handshake, r.Histograms.Handshake, r.HandshakeSeconds.Max);
-            AddBuckets(connection, r.Histograms.Connection, r.ConnectionSeconds.Max);
+            AddBuckets(handshake, r.Histograms.Handshake, r.Histograms.HandshakeTicks, r.HandshakeSeconds.Max);
+            AddBuckets(connection, r.Histograms.Connection, r.Histograms.ConnectionTicks, r.ConnectionSeconds.Max);
             foreach (TcpState state in TcpStateNames.All)
             {
                 if (r.StatesFinal.TryGetValue(state.ToMetricName(), out long c)) final[(int)state] += c;
@@ -106,7 +106,7 @@ public static class ReportMerger
             Hosts = hosts,
             Supervision = supervision,
             Invariants = new InvariantResult { Violations = violations, NotChecked = [.. notChecked] },
-            Histograms = new HistogramBuckets { Handshake = HistogramBuckets.Of(handshake), Connection = HistogramBuckets.Of(connection) },
+            Histograms = HistogramBuckets.Of(handshake, connection),
             Digest = "",
             Interrupted = interrupted,
             RealTime = realTime,
@@ -167,10 +167,15 @@ public static class ReportMerger
         return map;
     }
 
-    private static void AddBuckets(DurationHistogram histogram, IReadOnlyList<HistogramBucket> buckets, double maxSeconds)
+    private static void AddBuckets(DurationHistogram histogram, IReadOnlyList<HistogramBucket> buckets, IReadOnlyList<long[]> ticks, double maxSeconds)
     {
         var max = TimeSpan.FromTicks((long)Math.Round(maxSeconds * TimeSpan.TicksPerSecond));
         foreach (HistogramBucket b in buckets) histogram.AddBucket(b.Bucket, b.Count, max);
+        foreach (long[] pair in ticks)
+        {
+            if (pair.Length != 2 || pair[1] < 0) throw new ArgumentException("a histogram value is not a [ticks, count] pair", nameof(ticks));
+            histogram.AddRecorded(pair[0], pair[1]);
+        }
     }
 
     private static IReadOnlyList<Live.LiveChange> LongestLiveChanges(IReadOnlyList<RunReport> reports)

@@ -133,10 +133,14 @@ public sealed record Quantiles
 {
     /// <summary>Values recorded.</summary>
     [JsonPropertyName("count")] public long Count { get; init; }
-    /// <summary>Median (upper edge of its bucket, ≤ 6.25 % wide).</summary>
+    /// <summary>Median (HdrHistogram, 3 significant digits).</summary>
     [JsonPropertyName("p50")] public double P50 { get; init; }
-    /// <summary>99th percentile (upper edge of its bucket).</summary>
+    /// <summary>90th percentile (3 significant digits).</summary>
+    [JsonPropertyName("p90")] public double P90 { get; init; }
+    /// <summary>99th percentile (3 significant digits).</summary>
     [JsonPropertyName("p99")] public double P99 { get; init; }
+    /// <summary>99.9th percentile (3 significant digits).</summary>
+    [JsonPropertyName("p999")] public double P999 { get; init; }
     /// <summary>Largest value (exact).</summary>
     [JsonPropertyName("max")] public double Max { get; init; }
 
@@ -145,7 +149,9 @@ public sealed record Quantiles
     {
         Count = histogram.Count,
         P50 = histogram.Quantile(0.50).TotalSeconds,
+        P90 = histogram.Quantile(0.90).TotalSeconds,
         P99 = histogram.Quantile(0.99).TotalSeconds,
+        P999 = histogram.Quantile(0.999).TotalSeconds,
         Max = histogram.Max.TotalSeconds,
     };
 }
@@ -225,6 +231,19 @@ public sealed record HistogramBuckets
     [JsonPropertyName("handshake")] public IReadOnlyList<HistogramBucket> Handshake { get; init; } = [];
     /// <summary>Connection lifetimes: bucket index → count.</summary>
     [JsonPropertyName("connection")] public IReadOnlyList<HistogramBucket> Connection { get; init; } = [];
+    /// <summary>Handshake durations at 3 significant digits: [ticks, count] pairs (HdrHistogram), so quantiles merge exactly.</summary>
+    [JsonPropertyName("handshake_ticks")] public IReadOnlyList<long[]> HandshakeTicks { get; init; } = [];
+    /// <summary>Connection lifetimes at 3 significant digits: [ticks, count] pairs.</summary>
+    [JsonPropertyName("connection_ticks")] public IReadOnlyList<long[]> ConnectionTicks { get; init; } = [];
+
+    /// <summary>The buckets and the 3-digit values of two histograms.</summary>
+    public static HistogramBuckets Of(DurationHistogram handshake, DurationHistogram connection) => new()
+    {
+        Handshake = Of(handshake), Connection = Of(connection),
+        HandshakeTicks = Pairs(handshake), ConnectionTicks = Pairs(connection),
+    };
+
+    private static List<long[]> Pairs(DurationHistogram histogram) => histogram.Recorded().ConvertAll(p => new[] { p.Ticks, p.Count });
 
     /// <summary>The non-zero buckets of <paramref name="histogram"/>.</summary>
     public static IReadOnlyList<HistogramBucket> Of(DurationHistogram histogram)
