@@ -35,7 +35,6 @@ public static class ReportMerger
         var ordered = new List<RunReport>(shards);
         ordered.Sort((a, b) => a.ShardIndexes[0].CompareTo(b.ShardIndexes[0]));
 
-        var series = new TimeSeries();
         var handshake = new DurationHistogram();
         var connection = new DurationHistogram();
         var final = new long[TcpStateNames.Count];
@@ -55,7 +54,6 @@ public static class ReportMerger
 
         foreach (RunReport r in ordered)
         {
-            series.Add(r.TimeSeries);
             AddBuckets(handshake, r.Histograms.Handshake, r.Histograms.HandshakeTicks, r.HandshakeSeconds.Max);
             AddBuckets(connection, r.Histograms.Connection, r.Histograms.ConnectionTicks, r.ConnectionSeconds.Max);
             foreach (TcpState state in TcpStateNames.All)
@@ -81,6 +79,20 @@ public static class ReportMerger
             realTime = RealTimeLag.Worst(realTime, r.RealTime);
         }
 
+        bool exact = ordered.Count > 1 && ordered.TrueForAll(r => r.CensusSteps is not null);
+        // Shards run apart that kept their steps merge their step functions as one process would;
+        // otherwise the rows add up (the counts exactly, the bounds as enclosing sums).
+        TimeSeries series = ordered.Count == 1 ? first.TimeSeries : TimeSeries.Sum(ordered.ConvertAll(r => r.TimeSeries));
+        IReadOnlyDictionary<string, StatePeak>? exactPeaks = null;
+        if (exact)
+        {
+            var times = new TimeSpan[series.Rows];
+            for (int row = 0; row < times.Length; row++) times[row] = series.TimeAt(row);
+            RunCensus census = RunCensus.MergeApart(times, ordered.ConvertAll(r => r.CensusSteps!));
+            series = census.Series;
+            exactPeaks = Peaks(census.Peak);
+        }
+
         var report = new RunReport
         {
             Scenario = first.Scenario,
@@ -95,7 +107,7 @@ public static class ReportMerger
             Couples = couples,
             Outcomes = outcomes,
             StatesFinal = StateMap(final),
-            Peaks = ordered.Count == 1 ? first.Peaks : MergedPeaks(series, ordered),
+            Peaks = ordered.Count == 1 ? first.Peaks : exactPeaks ?? MergedPeaks(series, ordered),
             CensusSteps = ordered.Count == 1 ? first.CensusSteps : null,
             Segments = segments,
             Resets = resets,
@@ -114,14 +126,6 @@ public static class ReportMerger
             // Every shard applies the same live changes; an interrupted shard may have applied fewer.
             LiveChanges = LongestLiveChanges(ordered),
         };
-        if (ordered.Count > 1 && ordered.TrueForAll(r => r.CensusSteps is not null))
-        {
-            // Shards run apart kept their steps: merge their step functions as one process would.
-            var times = new TimeSpan[series.Rows];
-            for (int row = 0; row < times.Length; row++) times[row] = series.TimeAt(row);
-            RunCensus census = RunCensus.MergeApart(times, ordered.ConvertAll(r => r.CensusSteps!));
-            report = report with { TimeSeries = census.Series, Peaks = Peaks(census.Peak) };
-        }
         return report with { Digest = ReportDigest.Compute(report) };
     }
 

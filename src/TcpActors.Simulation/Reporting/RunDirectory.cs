@@ -25,13 +25,18 @@ public static class RunDirectory
 
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
 
-    /// <summary>Writes <c>report.json</c> and <c>timeseries.csv</c> into <paramref name="directory"/> (created if needed).</summary>
-    public static void Write(RunReport report, string directory)
+    /// <summary>
+    /// Writes <c>report.json</c> and <c>timeseries.csv</c> into <paramref name="directory"/>
+    /// (created if needed). With <paramref name="streamed"/>, the CSV was written during the run
+    /// (the report holds only a thinned copy of the series) and is completed instead.
+    /// </summary>
+    public static void Write(RunReport report, string directory, TimeSeriesCsvWriter? streamed = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         Directory.CreateDirectory(directory);
         WriteAtomically(Path.Combine(directory, ReportFile), ToJson(report));
-        WriteAtomically(Path.Combine(directory, TimeSeriesFile), ToCsv(report.TimeSeries));
+        if (streamed is not null) streamed.Complete();
+        else WriteAtomically(Path.Combine(directory, TimeSeriesFile), ToCsv(report.TimeSeries));
         if (report.CensusSteps is { } steps)
         {
             string path = Path.Combine(directory, CensusStepsFile);

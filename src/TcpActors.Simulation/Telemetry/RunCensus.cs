@@ -59,8 +59,11 @@ internal sealed class RunCensus
     /// <summary>The whole run's steps of a shard run apart, or null.</summary>
     public CensusRecord? Kept { get; }
 
-    /// <summary>The merged rows, in sample order.</summary>
-    public TimeSeries Series { get; } = new();
+    /// <summary>Rows the run's series holds for the charts (<see cref="TimeSeries"/> merges neighbours beyond).</summary>
+    public const int ChartRows = 4096;
+
+    /// <summary>The merged rows, in sample order: every one goes to the series' sink; a bounded copy stays.</summary>
+    public TimeSeries Series { get; private init; } = new(ChartRows);
 
     private readonly record struct Interval(long Ticks, CensusSteps Steps);
 
@@ -177,7 +180,7 @@ internal sealed class RunCensus
     /// </summary>
     public static RunCensus MergeApart(IReadOnlyList<TimeSpan> rowTimes, IReadOnlyList<CensusRecord> records)
     {
-        var census = new RunCensus(records.Count);
+        var census = new RunCensus(records.Count) { Series = new TimeSeries() };
         var steps = new CensusSteps?[records.Count];
         for (int i = 0; i < records.Count; i++) steps[i] = records[i].Steps;
         for (int row = 0; row < rowTimes.Count; row++)
