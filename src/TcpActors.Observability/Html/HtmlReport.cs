@@ -172,15 +172,21 @@ public static class HtmlReport
     private static void Charts(XmlWriter w, RunReport report)
     {
         Element(w, "h2", "Endpoints per TCP state");
-        var tw = report.TimeSeries.Peak(TcpState.TimeWait);
-        Element(w, "p", $"TIME_WAIT peaked at {N(tw.Count)} endpoints at t = {S(tw.At.TotalSeconds)} s and ended the run at " +
+        var tw = Peak(report, TcpState.TimeWait);
+        Element(w, "p", $"TIME_WAIT peaked at {N(tw.Count)} endpoints at t = {S(tw.At)} s and ended the run at " +
                         $"{N(Final(report, TcpState.TimeWait))}. Long-lived states — where endpoints sit, and pile up — are drawn apart " +
                         "from the transient ones an endpoint passes through during a handshake or a close.", "lead");
         Element(w, "h3", "Long-lived states: ESTABLISHED, CLOSE_WAIT, FIN_WAIT_2, TIME_WAIT");
-        StateChart.Write(w, report.TimeSeries, StateChart.LongLived, "Long-lived states over virtual time");
+        StateChart.Write(w, report.TimeSeries, StateChart.LongLived, "Long-lived states over virtual time", report.Peaks);
         Element(w, "h3", "Transient states: SYN_SENT, SYN_RECEIVED, FIN_WAIT_1, CLOSING, LAST_ACK");
-        StateChart.Write(w, report.TimeSeries, StateChart.Transient, "Transient states over virtual time");
+        StateChart.Write(w, report.TimeSeries, StateChart.Transient, "Transient states over virtual time", report.Peaks);
+        Element(w, "p", "Each line is the count at every sample; the pale band under it spans the fewest and the most " +
+                        "endpoints the state had at any instant between two samples (exact, like the peaks).", "note");
     }
+
+    /// <summary>The report's exact peak of a state (DESIGN.md §7), never one read from the samples.</summary>
+    private static StatePeak Peak(RunReport report, TcpState state) =>
+        report.Peaks.TryGetValue(state.ToMetricName(), out var peak) ? peak : new StatePeak();
 
     private static void Tables(XmlWriter w, RunReport report)
     {
@@ -223,11 +229,11 @@ public static class HtmlReport
         w.WriteFullEndElement();
         foreach (TcpState state in TcpStateNames.All)
         {
-            var peak = report.TimeSeries.Peak(state);
+            var peak = Peak(report, state);
             w.WriteStartElement("tr", Xhtml);
             Element(w, "td", state.ToTraceName());
             Element(w, "td", N(peak.Count));
-            Element(w, "td", S(peak.At.TotalSeconds));
+            Element(w, "td", S(peak.At));
             Element(w, "td", N(Final(report, state)));
             w.WriteFullEndElement();
         }
