@@ -27,6 +27,10 @@ public sealed record SimulationOptions
     /// <summary>Where traced events go (<c>--trace FILE</c>); null traces nothing.</summary>
     public ITraceSink? Trace { get; init; }
 
+    /// <summary>Given every row of the run's time series as it is merged (the streamed <c>timeseries.csv</c>); null for none.
+    /// The report's <see cref="Reporting.RunReport.TimeSeries"/> then holds a bounded, thinned copy for the charts.</summary>
+    public Telemetry.ITimeSeriesSink? TimeSeriesSink { get; init; }
+
     /// <summary>Told of every sample (every <c>run.sample_every</c> of virtual time); null for none.</summary>
     public IRunObserver? Observer { get; init; }
 

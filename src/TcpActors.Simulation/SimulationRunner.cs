@@ -35,7 +35,9 @@ public static class SimulationRunner
 
         int[] shards = options.ShardIndex is { } index ? [index] : [.. Enumerable.Range(0, shardCount)];
         var wall = Stopwatch.StartNew();
-        var samples = new SampleAggregator(options.Observer, shards.Length, scenario.Run.Duration);
+        // One shard of several run apart keeps its census steps, for `tcpactors merge` to merge exactly.
+        var samples = new SampleAggregator(options.Observer, shards.Length, scenario.Run.Duration, keepSteps: shards.Length < shardCount);
+        samples.Census.Series.Sink = options.TimeSeriesSink;
         BufferedTrace[]? buffered = options.Trace is not null && shards.Length > 1 ? new BufferedTrace[shards.Length] : null;
         if (buffered is not null) for (int i = 0; i < buffered.Length; i++) buffered[i] = new BufferedTrace();
 
@@ -50,7 +52,18 @@ public static class SimulationRunner
         RunReport[] reports;
         if (threads >= shards.Length)
         {
-            reports = ShardRunner.Run(shards.Length, threads, i => NewShard(i).Run(cancellation, samples, clock, options.TimeScale, threads, options.LiveControl, i));
+            reports = ShardRunner.Run(shards.Length, threads, i =>
+            {
+                try
+                {
+                    return NewShard(i).Run(cancellation, samples, clock, options.TimeScale, threads, options.LiveControl, i);
+                }
+                catch
+                {
+                    samples.Census.Finish(i); // so that no other shard waits for this one
+                    throw;
+                }
+            });
         }
         else
         {
@@ -62,15 +75,23 @@ public static class SimulationRunner
                 var mine = new List<int>();
                 for (int i = w; i < shards.Length; i += threads) mine.Add(i);
                 var running = new Shard[mine.Count];
-                for (int k = 0; k < running.Length; k++)
+                try
                 {
-                    running[k] = NewShard(mine[k]);
-                    running[k].Begin(cancellation, samples, clock, options.TimeScale, options.LiveControl, mine[k]);
+                    for (int k = 0; k < running.Length; k++)
+                    {
+                        running[k] = NewShard(mine[k]);
+                        running[k].Begin(cancellation, samples, clock, options.TimeScale, options.LiveControl, mine[k]);
+                    }
+                    for (bool any = true; any;)
+                    {
+                        any = false;
+                        foreach (Shard shard in running) any |= shard.Advance();
+                    }
                 }
-                for (bool any = true; any;)
+                catch
                 {
-                    any = false;
-                    foreach (Shard shard in running) any |= shard.Advance();
+                    foreach (int i in mine) samples.Census.Finish(i); // so that no other shard waits for these
+                    throw;
                 }
                 var done = new RunReport[running.Length];
                 for (int k = 0; k < running.Length; k++) done[k] = running[k].End(threads);
@@ -88,7 +109,9 @@ public static class SimulationRunner
         else options.Trace?.Flush();
 
         RunReport merged = ReportMerger.Merge(reports);
-        return merged with { WallSeconds = wall.Elapsed.TotalSeconds, Threads = threads };
+        // The census merged the shards' steps as they ran: its rows and peaks are exact for the whole run.
+        merged = merged with { TimeSeries = samples.Census.Series, Peaks = ReportMerger.Peaks(samples.Census.Peak), CensusSteps = samples.Census.Kept };
+        return merged with { WallSeconds = wall.Elapsed.TotalSeconds, Threads = threads, Digest = ReportDigest.Compute(merged) };
     }
 
     /// <summary>Runs <paramref name="scenario"/> with default options (one thread, every shard, no trace).</summary>

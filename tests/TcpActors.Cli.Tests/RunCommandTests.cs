@@ -67,9 +67,9 @@ public class RunCommandTests
         Assert.Matches("^[0-9a-f]{64}$", run.Digest.Replace("sha256:", "", StringComparison.Ordinal));
         Assert.False(r.GetProperty("interrupted").GetBoolean());
 
-        Assert.Equal("t_seconds," + string.Join(',', StateNames), run.TimeSeries[0]);
+        Assert.Equal("t_seconds," + string.Join(',', StateNames) + "," + string.Join(',', StateNames.Select(s => $"{s}_min,{s}_max")), run.TimeSeries[0]);
         Assert.True(run.TimeSeries.Length - 1 >= 100, $"one row per second of 100 s, got {run.TimeSeries.Length - 1}");
-        Assert.All(run.TimeSeries.Skip(1), row => Assert.Equal(12, row.Split(',').Length));
+        Assert.All(run.TimeSeries.Skip(1), row => Assert.Equal(34, row.Split(',').Length));
 
         Assert.Contains($"run directory: {dir["run"]}", outcome.Stdout, StringComparison.Ordinal);
         Assert.Contains($"digest: {run.Digest}", outcome.Stdout, StringComparison.Ordinal);

@@ -172,6 +172,7 @@ internal static class RunCommand
         if (dashboard is not null) output.WriteLine($"dashboard: {dashboard.Url}");
         TraceFile? trace = null;
         PcapWriter? pcap = null;
+        TimeSeriesCsvWriter? csv = null;
         string? pcapPath = null;
         // report.html draws the ladders of the first traced couples whether or not --trace is given.
         var ladders = new LadderRecorder(maxCouples: Math.Min(parse.GetValue(options.TraceCouples), 10));
@@ -187,8 +188,12 @@ internal static class RunCommand
                 pcapPath = Path.IsPathRooted(pcapOption) ? pcapOption : Path.Combine(directory.FinalPath, pcapOption);
                 pcap = PcapWriter.Create(Path.IsPathRooted(pcapOption) ? pcapOption : Path.Combine(directory.StagingPath, pcapOption));
             }
+            // timeseries.csv is written as the samples come (a long run holds no row it has written).
+            directory.Begin();
+            csv = TimeSeriesCsvWriter.Create(directory.StagingPath);
             var simulation = new SimulationOptions
             {
+                TimeSeriesSink = csv,
                 Threads = threads,
                 ShardIndex = shard?.Index,
                 TraceCouples = parse.GetValue(options.TraceCouples),
@@ -236,7 +241,7 @@ internal static class RunCommand
                     phases?.Mark("final export (background)");
                 }
             });
-            RunDirectory.Write(report, directory.StagingPath);
+            RunDirectory.Write(report, directory.StagingPath, csv);
             HtmlReport.Write(report, ladders.Ladders, directory.StagingPath);
             directory.Publish();
             phases?.Mark("run directory written");
@@ -301,6 +306,7 @@ internal static class RunCommand
             {
                 trace?.Abandon();
                 pcap?.Dispose();
+                csv?.Dispose();
             }
             catch (Exception e) when (StagedRunDirectory.IsWriteFailure(e))
             {

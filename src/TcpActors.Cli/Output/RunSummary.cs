@@ -52,12 +52,21 @@ internal static class RunSummary
         Add(t, "resets", string.Create(c, $"sent {report.Resets.Sent:N0}, received {report.Resets.Received:N0}"));
         Add(t, "time_wait overflow", report.TimeWaitOverflow.ToString("N0", c));
         var h = report.HandshakeSeconds;
-        Add(t, "handshake", string.Create(c, $"p50 {h.P50 * 1000:0.###} ms, p99 {h.P99 * 1000:0.###} ms, max {h.Max * 1000:0.###} ms"));
+        Add(t, "handshake", Durations(h, c));
+        Add(t, "connection", Durations(report.ConnectionSeconds, c));
         Add(t, "invariants", report.Invariants.Ok
             ? "[green]ok[/]" + (report.Invariants.NotChecked.Count > 0 ? Markup.Escape($" (not checked: {string.Join(", ", report.Invariants.NotChecked)})") : "")
             : $"[red]{report.Invariants.Violations.Count} violated[/]", escape: false);
         return t;
     }
+
+    /// <summary>Quantiles to 3 significant digits, as HdrHistogram keeps them (DESIGN.md §7).</summary>
+    private static string Durations(Quantiles q, IFormatProvider c) => q.Count == 0 ? "none" : string.Create(c,
+        $"p50 {Ms(q.P50)}, p90 {Ms(q.P90)}, p99 {Ms(q.P99)}, p99.9 {Ms(q.P999)}, max {Ms(q.Max)}");
+
+    private static string Ms(double seconds) =>
+        seconds >= 1 ? (seconds).ToString("G4", System.Globalization.CultureInfo.InvariantCulture) + " s"
+        : (seconds * 1000).ToString("G4", System.Globalization.CultureInfo.InvariantCulture) + " ms";
 
     private static void Add(Table t, string name, string value, bool escape = true) =>
         t.AddRow(new Markup(Markup.Escape(name)), new Markup(escape ? Markup.Escape(value) : value));

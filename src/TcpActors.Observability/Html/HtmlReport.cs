@@ -172,16 +172,22 @@ public static class HtmlReport
     private static void Charts(XmlWriter w, RunReport report)
     {
         Element(w, "h2", "Endpoints per TCP state");
-        var tw = report.TimeSeries.Peak(TcpState.TimeWait);
-        Element(w, "p", $"TIME_WAIT peaked at {N(tw.Count)} endpoints at t = {S(tw.At.TotalSeconds)} s and ended the run at " +
+        var tw = Peak(report, TcpState.TimeWait);
+        Element(w, "p", $"TIME_WAIT peaked at {N(tw.Count)} endpoints at t = {S(tw.At)} s and ended the run at " +
                         $"{N(Final(report, TcpState.TimeWait))}. Long-lived states — where endpoints sit, and pile up — are drawn apart " +
                         "from the transient ones an endpoint passes through during a handshake or a close.", "lead");
         Element(w, "h3", "Long-lived states: ESTABLISHED, CLOSE_WAIT, FIN_WAIT_2, TIME_WAIT");
-        StateChart.Write(w, report.TimeSeries, StateChart.LongLived, "Long-lived states over virtual time", report.Chaos);
+        StateChart.Write(w, report.TimeSeries, StateChart.LongLived, "Long-lived states over virtual time", report.Peaks, report.Chaos);
         Element(w, "h3", "Transient states: SYN_SENT, SYN_RECEIVED, FIN_WAIT_1, CLOSING, LAST_ACK");
-        StateChart.Write(w, report.TimeSeries, StateChart.Transient, "Transient states over virtual time", report.Chaos);
+        StateChart.Write(w, report.TimeSeries, StateChart.Transient, "Transient states over virtual time", report.Peaks, report.Chaos);
+        Element(w, "p", "Each line is the count at every sample; the pale band under it spans the fewest and the most " +
+                        "endpoints the state had at any instant between two samples (exact, like the peaks).", "note");
         ChaosBands.WriteTable(w, report.Chaos);
     }
+
+    /// <summary>The report's exact peak of a state (DESIGN.md §7), never one read from the samples.</summary>
+    private static StatePeak Peak(RunReport report, TcpState state) =>
+        report.Peaks.TryGetValue(state.ToMetricName(), out var peak) ? peak : new StatePeak();
 
     private static void Tables(XmlWriter w, RunReport report)
     {
@@ -224,11 +230,11 @@ public static class HtmlReport
         w.WriteFullEndElement();
         foreach (TcpState state in TcpStateNames.All)
         {
-            var peak = report.TimeSeries.Peak(state);
+            var peak = Peak(report, state);
             w.WriteStartElement("tr", Xhtml);
             Element(w, "td", state.ToTraceName());
             Element(w, "td", N(peak.Count));
-            Element(w, "td", S(peak.At.TotalSeconds));
+            Element(w, "td", S(peak.At));
             Element(w, "td", N(Final(report, state)));
             w.WriteFullEndElement();
         }
@@ -239,7 +245,7 @@ public static class HtmlReport
         w.WriteStartElement("table", Xhtml);
         Element(w, "caption", "Durations (s)");
         w.WriteStartElement("tr", Xhtml);
-        foreach (string head in (string[])["", "count", "p50", "p99", "max"]) Element(w, "th", head);
+        foreach (string head in (string[])["", "count", "p50", "p90", "p99", "p99.9", "max"]) Element(w, "th", head);
         w.WriteFullEndElement();
         foreach (var (name, q) in (ReadOnlySpan<(string, Quantiles)>)[("handshake", h), ("connection", l)])
         {
@@ -247,7 +253,9 @@ public static class HtmlReport
             Element(w, "td", name);
             Element(w, "td", N(q.Count));
             Element(w, "td", S(q.P50));
+            Element(w, "td", S(q.P90));
             Element(w, "td", S(q.P99));
+            Element(w, "td", S(q.P999));
             Element(w, "td", S(q.Max));
             w.WriteFullEndElement();
         }

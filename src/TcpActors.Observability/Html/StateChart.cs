@@ -6,7 +6,8 @@ using TcpActors.Tcp;
 namespace TcpActors.Observability.Html;
 
 /// <summary>
-/// A line chart of endpoints per TCP state over virtual time, as an inline SVG (report.html).
+/// A line chart of endpoints per TCP state over virtual time, as an inline SVG (report.html),
+/// each line over a band from the state's exact minimum to its exact maximum between samples.
 /// Long runs are thinned to at most <see cref="MaxColumns"/> columns, each keeping its lowest and
 /// highest sample, so a peak is never smoothed away. TIME_WAIT, when charted, is drawn thick
 /// and filled beneath, and its peak is labelled: the build-up is the first thing one sees.
@@ -41,15 +42,34 @@ public static class StateChart
         _ => "#495057",
     };
 
-    /// <summary>Writes the chart of <paramref name="states"/> as an <c>svg</c> element, <paramref name="chaos"/> shaded under the lines.</summary>
-    public static void Write(XmlWriter w, TimeSeries series, ReadOnlySpan<TcpState> states, string title, IReadOnlyList<Simulation.Reporting.ChaosWindow>? chaos = null)
+    /// <summary>
+    /// Writes the chart of <paramref name="states"/> as an <c>svg</c> element: each state's
+    /// sampled line over a pale band from its exact minimum to its exact maximum within each
+    /// interval, so a state that lives between two samples still shows. <paramref name="peaks"/>
+    /// are the report's exact peaks (by state metric name); without them the band's top is used.
+    /// <paramref name="chaos"/> windows are shaded under the lines.
+    /// </summary>
+    public static void Write(XmlWriter w, TimeSeries series, ReadOnlySpan<TcpState> states, string title,
+        IReadOnlyDictionary<string, Simulation.Reporting.StatePeak>? peaks = null,
+        IReadOnlyList<Simulation.Reporting.ChaosWindow>? chaos = null)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(series);
         double plotW = Width - Left - Right, plotH = Height - TopMargin - Bottom;
         double tMax = series.Rows > 0 ? Math.Max(series.TimeAt(series.Rows - 1).TotalSeconds, 1e-9) : 1;
+        (long Count, TimeSpan At) PeakOf(TcpState state)
+        {
+            if (peaks is not null && peaks.TryGetValue(state.ToMetricName(), out var p)) return (p.Count, TimeSpan.FromSeconds(p.At));
+            long best = 0;
+            TimeSpan at = TimeSpan.Zero;
+            for (int row = 0; row < series.Rows; row++)
+            {
+                if (series.Max(row, state) > best) (best, at) = (series.Max(row, state), series.TimeAt(row));
+            }
+            return (best, at);
+        }
         long yTop = 1;
-        foreach (var s in states) yTop = Math.Max(yTop, series.Peak(s).Count);
+        foreach (var s in states) yTop = Math.Max(yTop, PeakOf(s).Count);
         double yStep = Math.Max(1, NiceStep(yTop, 5)); // whole endpoints
         double yMax = Math.Ceiling(yTop / yStep) * yStep;
         double xStep = NiceStep(tMax, 8);
@@ -83,7 +103,7 @@ public static class StateChart
         foreach (var state in states)
         {
             string points = Points(series, state, tMax, yMax, plotW, plotH);
-            var peak = series.Peak(state);
+            var peak = PeakOf(state);
             string name = state.ToTraceName();
             w.WriteStartElement("g", Svg);
             w.WriteAttributeString("class", $"series {state.ToMetricName()}");
@@ -93,16 +113,20 @@ public static class StateChart
                 double baseY = TopMargin + plotH;
                 Polygon(w, $"{SvgMarkup.Num(Left)},{SvgMarkup.Num(baseY)} {points} {SvgMarkup.Num(Left + plotW * Math.Min(1, series.TimeAt(series.Rows - 1).TotalSeconds / tMax))},{SvgMarkup.Num(baseY)}", Colour(state));
             }
+            string band = Band(series, state, tMax, yMax, plotW, plotH);
+            if (band.Length > 0) BandPolygon(w, band, Colour(state));
             if (points.Length > 0) Polyline(w, points, Colour(state), state == TcpState.TimeWait ? 3 : 1.6);
             if (state == TcpState.TimeWait && peak.Count > 0)
             {
                 double px = Left + peak.At.TotalSeconds / tMax * plotW, py = TopMargin + plotH - peak.Count / yMax * plotH;
                 SvgMarkup.Text(w, Math.Min(px + 6, Left + plotW - 4), Math.Max(py - 6, TopMargin + 12), $"TIME_WAIT peak {Count(peak.Count)} at {Seconds(peak.At)} s", "peak", px + 6 > Left + plotW - 200 ? "end" : "start");
             }
-            double ly = TopMargin + 10 + legendRow * 20;
+            // Name and peak on two lines: "SYN_RECEIVED (peak 1,000,000)" on one would run past the SVG's edge.
+            double ly = TopMargin + 10 + legendRow * 36;
             double lx = Left + plotW + 14;
             Line(w, lx, ly, lx + 18, ly, "legend-swatch", Colour(state), state == TcpState.TimeWait ? 3 : 2);
-            SvgMarkup.Text(w, lx + 24, ly + 4, $"{name} (peak {Count(peak.Count)})", "legend", "start");
+            SvgMarkup.Text(w, lx + 24, ly + 4, name, "legend", "start");
+            SvgMarkup.Text(w, lx + 24, ly + 19, $"peak {Count(peak.Count)}", "legend", "start");
             w.WriteEndElement();
             legendRow++;
         }
@@ -151,6 +175,49 @@ public static class StateChart
             if (lo != hi) Add(Math.Max(lo, hi));
         }
         return points.ToString();
+    }
+
+    /// <summary>
+    /// The band of a state: along its interval maxima, then back along its minima (per column
+    /// when thinned: the highest maximum and the lowest minimum of the rows it covers).
+    /// </summary>
+    private static string Band(TimeSeries series, TcpState state, double tMax, double yMax, double plotW, double plotH)
+    {
+        int rows = series.Rows;
+        bool any = false;
+        for (int row = 0; row < rows && !any; row++) any = series.Max(row, state) != series.Min(row, state);
+        if (!any) return ""; // no state moved between samples: the line says it all
+        int columns = Math.Min(rows, 2 * MaxColumns);
+        var top = new (double X, double Y)[columns];
+        var bottom = new (double X, double Y)[columns];
+        for (int c = 0; c < columns; c++)
+        {
+            int from = (int)((long)c * rows / columns), to = Math.Max(from + 1, (int)((long)(c + 1) * rows / columns));
+            long hi = long.MinValue, lo = long.MaxValue;
+            for (int row = from; row < to; row++)
+            {
+                hi = Math.Max(hi, series.Max(row, state));
+                lo = Math.Min(lo, series.Min(row, state));
+            }
+            double px = Left + series.TimeAt(to - 1).TotalSeconds / tMax * plotW;
+            top[c] = (px, TopMargin + plotH - hi / yMax * plotH);
+            bottom[c] = (px, TopMargin + plotH - lo / yMax * plotH);
+        }
+        var points = new System.Text.StringBuilder(columns * 28);
+        foreach (var (x, y) in top) points.Append(SvgMarkup.Num(x)).Append(',').Append(SvgMarkup.Num(y)).Append(' ');
+        for (int c = columns - 1; c >= 0; c--) points.Append(SvgMarkup.Num(bottom[c].X)).Append(',').Append(SvgMarkup.Num(bottom[c].Y)).Append(c > 0 ? " " : "");
+        return points.ToString();
+    }
+
+    private static void BandPolygon(XmlWriter w, string points, string colour)
+    {
+        w.WriteStartElement("polygon", Svg);
+        w.WriteAttributeString("class", "band");
+        w.WriteAttributeString("points", points);
+        w.WriteAttributeString("fill", colour);
+        w.WriteAttributeString("fill-opacity", "0.25");
+        w.WriteAttributeString("stroke", "none");
+        w.WriteEndElement();
     }
 
     private static string Count(long n) => n.ToString("#,0", CultureInfo.InvariantCulture);

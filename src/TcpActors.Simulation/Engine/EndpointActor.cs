@@ -66,7 +66,7 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
         Couple = couple;
         Handle = handle;
         Side = side;
-        shard.Telemetry.States[(int)TcpState.Closed]++;
+        shard.Telemetry.Enter(TcpState.Closed);
         shard.Telemetry.Live++;
     }
 
@@ -244,7 +244,7 @@ internal sealed class EndpointActor : Actor, IReceive<Arrival>, IReceive<Endpoin
         if (!_released) _host.Tcp.Release(_tcp.Tuple, Handle);
         _released = true;
         ShardTelemetry telemetry = _shard.Telemetry;
-        telemetry.States[(int)_tcp.State]--;
+        telemetry.Leave(_tcp.State);
         telemetry.Live--;
         _shard.Slots.Free(Handle);
         if (Couple >= 0)

@@ -30,7 +30,7 @@ internal sealed class HostActor : Actor, IReceive<Arrival>, IReceive<HostCommand
             ServerHosts servers = shard.Scenario.Hosts.Servers;
             _listener = tcp.Listen(servers.Port, servers.Backlog ?? shard.Scenario.Tcp.AcceptBacklog);
             // A listening socket is an endpoint in LISTEN for the per-state counts, as ss shows it.
-            shard.Telemetry.States[(int)TcpState.Listen]++;
+            shard.Telemetry.Enter(TcpState.Listen);
             shard.Telemetry.Live++;
         }
     }
@@ -183,7 +183,7 @@ internal sealed class HostActor : Actor, IReceive<Arrival>, IReceive<HostCommand
             foreach (int handle in lost) _shard.Slots[handle]?.Lose();
             if (_listener is not null)
             {
-                _shard.Telemetry.States[(int)TcpState.Listen]--;
+                _shard.Telemetry.Leave(TcpState.Listen);
                 _shard.Telemetry.Live--;
             }
         }
@@ -193,7 +193,7 @@ internal sealed class HostActor : Actor, IReceive<Arrival>, IReceive<HostCommand
             Tcp.Restart();
             if (_listener is not null)
             {
-                _shard.Telemetry.States[(int)TcpState.Listen]++;
+                _shard.Telemetry.Enter(TcpState.Listen);
                 _shard.Telemetry.Live++;
             }
         }

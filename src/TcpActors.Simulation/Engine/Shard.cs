@@ -56,6 +56,7 @@ internal sealed class Shard
         _reason = new byte[_global.Length];
 
         System = new ActorSystem(scenario.Seed);
+        Telemetry.Clock = System;
         System.ActorFailed += failure =>
         {
             if (_failures.Count < 20) _failures.Add($"{failure.Actor} at {failure.At.TotalSeconds:0.######}s: {failure.Exception.GetType().Name}: {failure.Exception.Message}");
@@ -219,6 +220,7 @@ internal sealed class Shard
             Driver = clock is null ? null : new RealTimeDriver(System, timeScale, clock),
             Wall = Stopwatch.StartNew(),
         };
+        samples.Census.Attach(liveSlot, Telemetry.Census);
         Sample(steps.Row++, TimeSpan.Zero, samples);
         if (live is not null) ApplyLive(live, liveSlot, TimeSpan.Zero, steps.Due);
         steps.Next = Scenario.Run.SampleEvery;
@@ -235,12 +237,14 @@ internal sealed class Shard
         if (!(steps.Driver is null ? RunUntil(t, steps.Cancellation) : RunPacedUntil(steps.Driver, t, steps.Cancellation)))
         {
             steps.Interrupted = steps.Finished = true;
+            steps.Samples.Census.Finish(steps.LiveSlot);
             return false;
         }
         Sample(steps.Row++, t, steps.Samples);
         if (t == duration)
         {
             steps.Finished = true;
+            steps.Samples.Census.Finish(steps.LiveSlot);
             return false;
         }
         if (steps.Live is not null) ApplyLive(steps.Live, steps.LiveSlot, t, steps.Due);
@@ -336,7 +340,7 @@ internal sealed class Shard
             Telemetry.SumMismatches++;
             Telemetry.FirstSumMismatch ??= $"at {t.TotalSeconds:0.######}s the state counts sum to {sum} but {Telemetry.Live} endpoints are live";
         }
-        Telemetry.Series.Add(t, Telemetry.States);
+        samples.Census.EndInterval(_steps!.LiveSlot, t, Telemetry.Census);
         if (samples.Enabled)
         {
             samples.Publish(row, new LiveSnapshot
@@ -422,7 +426,7 @@ internal sealed class Shard
             Couples = LocalCouples,
             Outcomes = outcomes,
             StatesFinal = ReportMerger.StateMap(t.States),
-            Peaks = ReportMerger.Peaks(t.Series),
+            Peaks = ReportMerger.Peaks(t.Census.Peak),
             Segments = t.Segments(),
             Resets = t.Resets(),
             TimeWaitOverflow = t.TimeWaitOverflow,
@@ -432,10 +436,9 @@ internal sealed class Shard
             Hosts = hosts,
             Supervision = new SupervisionCounts { Failures = System.Failures + _endpointFailures, DeadLetters = System.DeadLetters, FirstFailures = [.. _failures] },
             Invariants = new InvariantResult { Violations = violations, NotChecked = notChecked },
-            Histograms = new HistogramBuckets { Handshake = HistogramBuckets.Of(t.Handshake), Connection = HistogramBuckets.Of(t.Connection) },
+            Histograms = HistogramBuckets.Of(t.Handshake, t.Connection),
             Digest = "",
             Interrupted = interrupted,
-            TimeSeries = t.Series,
             LiveChanges = liveChanges,
             Chaos = ChaosRecord.Of(_scheduledChaos, liveChanges, System.Now),
         };

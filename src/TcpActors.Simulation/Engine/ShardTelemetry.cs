@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TcpActors.Simulation.Network;
 using TcpActors.Simulation.Telemetry;
 using TcpActors.Tcp;
@@ -12,8 +11,14 @@ namespace TcpActors.Simulation.Engine;
 /// </summary>
 internal sealed class ShardTelemetry
 {
-    /// <summary>Endpoints (and listeners) per state, indexed by <see cref="TcpState"/>.</summary>
-    public readonly long[] States = new long[TcpStateNames.Count];
+    /// <summary>Endpoints (and listeners) per state with their exact high-water marks.</summary>
+    public readonly StateCensus Census = new();
+
+    /// <summary>Endpoints (and listeners) per state, indexed by <see cref="TcpState"/> (read-only use: change them through <see cref="Enter"/>, <see cref="Leave"/>, <see cref="Move"/>).</summary>
+    public long[] States => Census.Counts;
+
+    /// <summary>The shard's clock: every change of a count is judged at its instant of virtual time.</summary>
+    public Runtime.ActorSystem? Clock;
 
     /// <summary>Endpoint actors alive plus listening sockets: what <see cref="States"/> must sum to.</summary>
     public long Live;
@@ -38,17 +43,16 @@ internal sealed class ShardTelemetry
 
     public readonly DurationHistogram Handshake = new();
     public readonly DurationHistogram Connection = new();
-    public readonly TimeSeries Series = new();
 
-    [Conditional("DEBUG")]
-    public void AssertNonNegative(TcpState state) => Debug.Assert(States[(int)state] >= 0, $"negative count for {state}");
+    private long NowTicks => Clock is { } clock ? clock.Now.Ticks : 0;
 
-    public void Move(TcpState from, TcpState to)
-    {
-        States[(int)from]--;
-        States[(int)to]++;
-        AssertNonNegative(from);
-    }
+    /// <summary>A new endpoint or listener in <paramref name="state"/>.</summary>
+    public void Enter(TcpState state) => Census.Enter(NowTicks, state);
+
+    /// <summary>An endpoint or listener in <paramref name="state"/> is gone.</summary>
+    public void Leave(TcpState state) => Census.Leave(NowTicks, state);
+
+    public void Move(TcpState from, TcpState to) => Census.Move(NowTicks, from, to);
 
     public void Dropped(DropCause cause)
     {

@@ -51,6 +51,8 @@ public static class ReportDigest
         Line("failures", report.Supervision.Failures);
         Line("handshake_max_ticks", (long)Math.Round(report.HandshakeSeconds.Max * TimeSpan.TicksPerSecond));
         Line("connection_max_ticks", (long)Math.Round(report.ConnectionSeconds.Max * TimeSpan.TicksPerSecond));
+        foreach (var (name, q) in (ReadOnlySpan<(string, Quantiles)>)[("handshake", report.HandshakeSeconds), ("connection", report.ConnectionSeconds)])
+            Line("quantiles." + name, FormattableString.Invariant($"{q.P50:R},{q.P90:R},{q.P99:R},{q.P999:R}"));
         foreach (var b in report.Histograms.Handshake) Line("hh." + b.Bucket.ToString(CultureInfo.InvariantCulture), b.Count);
         foreach (var b in report.Histograms.Connection) Line("ch." + b.Bucket.ToString(CultureInfo.InvariantCulture), b.Count);
         foreach (string v in report.Invariants.Violations) Line("violation", v);
@@ -67,13 +69,11 @@ public static class ReportDigest
             foreach (var (key, value) in w.Parameters) text.Append(',').Append(key).Append(':').Append(value);
             text.Append('\n');
         }
-        TimeSeries series = report.TimeSeries;
-        for (int row = 0; row < series.Rows; row++)
-        {
-            text.Append("ts=").Append(series.TimeAt(row).Ticks.ToString(CultureInfo.InvariantCulture));
-            foreach (TcpState state in TcpStateNames.All) text.Append(',').Append(series.Count(row, state).ToString(CultureInfo.InvariantCulture));
-            text.Append('\n');
-        }
+        foreach (var (state, peak) in report.Peaks)
+            Line("peak." + state, FormattableString.Invariant($"{peak.Count},{(long)Math.Round(peak.At * TimeSpan.TicksPerSecond)}"));
+        // Every row with its interval bounds (DESIGN.md §7), hashed as the rows came, so that a
+        // series streamed to timeseries.csv and never held whole is covered all the same.
+        Line("series", FormattableString.Invariant($"{report.TimeSeries.Samples},{report.TimeSeries.RowsSha256}"));
         return text.ToString();
     }
 

@@ -35,7 +35,6 @@ public static class ReportMerger
         var ordered = new List<RunReport>(shards);
         ordered.Sort((a, b) => a.ShardIndexes[0].CompareTo(b.ShardIndexes[0]));
 
-        var series = new TimeSeries();
         var handshake = new DurationHistogram();
         var connection = new DurationHistogram();
         var final = new long[TcpStateNames.Count];
@@ -55,9 +54,8 @@ public static class ReportMerger
 
         foreach (RunReport r in ordered)
         {
-            series.Add(r.TimeSeries);
-            AddBuckets(handshake, r.Histograms.Handshake, r.HandshakeSeconds.Max);
-            AddBuckets(connection, r.Histograms.Connection, r.ConnectionSeconds.Max);
+            AddBuckets(handshake, r.Histograms.Handshake, r.Histograms.HandshakeTicks, r.HandshakeSeconds.Max);
+            AddBuckets(connection, r.Histograms.Connection, r.Histograms.ConnectionTicks, r.ConnectionSeconds.Max);
             foreach (TcpState state in TcpStateNames.All)
             {
                 if (r.StatesFinal.TryGetValue(state.ToMetricName(), out long c)) final[(int)state] += c;
@@ -81,6 +79,20 @@ public static class ReportMerger
             realTime = RealTimeLag.Worst(realTime, r.RealTime);
         }
 
+        bool exact = ordered.Count > 1 && ordered.TrueForAll(r => r.CensusSteps is not null);
+        // Shards run apart that kept their steps merge their step functions as one process would;
+        // otherwise the rows add up (the counts exactly, the bounds as enclosing sums).
+        TimeSeries series = ordered.Count == 1 ? first.TimeSeries : TimeSeries.Sum(ordered.ConvertAll(r => r.TimeSeries));
+        IReadOnlyDictionary<string, StatePeak>? exactPeaks = null;
+        if (exact)
+        {
+            var times = new TimeSpan[series.Rows];
+            for (int row = 0; row < times.Length; row++) times[row] = series.TimeAt(row);
+            RunCensus census = RunCensus.MergeApart(times, ordered.ConvertAll(r => r.CensusSteps!));
+            series = census.Series;
+            exactPeaks = Peaks(census.Peak);
+        }
+
         var report = new RunReport
         {
             Scenario = first.Scenario,
@@ -95,7 +107,8 @@ public static class ReportMerger
             Couples = couples,
             Outcomes = outcomes,
             StatesFinal = StateMap(final),
-            Peaks = Peaks(series),
+            Peaks = ordered.Count == 1 ? first.Peaks : exactPeaks ?? MergedPeaks(series, ordered),
+            CensusSteps = ordered.Count == 1 ? first.CensusSteps : null,
             Segments = segments,
             Resets = resets,
             TimeWaitOverflow = overflow,
@@ -105,7 +118,7 @@ public static class ReportMerger
             Hosts = hosts,
             Supervision = supervision,
             Invariants = new InvariantResult { Violations = violations, NotChecked = [.. notChecked] },
-            Histograms = new HistogramBuckets { Handshake = HistogramBuckets.Of(handshake), Connection = HistogramBuckets.Of(connection) },
+            Histograms = HistogramBuckets.Of(handshake, connection),
             Digest = "",
             Interrupted = interrupted,
             RealTime = realTime,
@@ -126,21 +139,48 @@ public static class ReportMerger
     }
 
     /// <summary>Per-state peaks of a time series, keyed by the lowercase state names.</summary>
-    public static IReadOnlyDictionary<string, StatePeak> Peaks(TimeSeries series)
+    public static IReadOnlyDictionary<string, StatePeak> Peaks(TimeSeries series) => Peaks(series.Peak);
+
+    /// <summary>Per-state peaks (count and first time) given by <paramref name="peakOf"/>, keyed by the lowercase state names.</summary>
+    internal static IReadOnlyDictionary<string, StatePeak> Peaks(Func<TcpState, (long Count, TimeSpan At)> peakOf)
     {
         var map = new Dictionary<string, StatePeak>(TcpStateNames.Count, StringComparer.Ordinal);
         foreach (TcpState state in TcpStateNames.All)
         {
-            var (count, at) = series.Peak(state);
+            var (count, at) = peakOf(state);
             map[state.ToMetricName()] = new StatePeak { Count = count, At = at.TotalSeconds };
         }
         return map;
     }
 
-    private static void AddBuckets(DurationHistogram histogram, IReadOnlyList<HistogramBucket> buckets, double maxSeconds)
+    /// <summary>
+    /// Peaks of shards run apart, whose steps are not at hand: at least the highest summed sample,
+    /// and at least each shard's own exact peak (the others' counts are never negative). The
+    /// runner's in-process merge (<see cref="Telemetry.RunCensus"/>) is exact.
+    /// </summary>
+    private static IReadOnlyDictionary<string, StatePeak> MergedPeaks(TimeSeries series, IReadOnlyList<RunReport> shards)
+    {
+        var map = new Dictionary<string, StatePeak>(Peaks(series), StringComparer.Ordinal);
+        foreach (RunReport r in shards)
+        {
+            foreach (var (state, peak) in r.Peaks)
+            {
+                if (!map.TryGetValue(state, out StatePeak? best) || peak.Count > best.Count || (peak.Count == best.Count && peak.At < best.At))
+                    map[state] = peak;
+            }
+        }
+        return map;
+    }
+
+    private static void AddBuckets(DurationHistogram histogram, IReadOnlyList<HistogramBucket> buckets, IReadOnlyList<long[]> ticks, double maxSeconds)
     {
         var max = TimeSpan.FromTicks((long)Math.Round(maxSeconds * TimeSpan.TicksPerSecond));
         foreach (HistogramBucket b in buckets) histogram.AddBucket(b.Bucket, b.Count, max);
+        foreach (long[] pair in ticks)
+        {
+            if (pair.Length != 2 || pair[1] < 0) throw new ArgumentException("a histogram value is not a [ticks, count] pair", nameof(ticks));
+            histogram.AddRecorded(pair[0], pair[1]);
+        }
     }
 
     private static IReadOnlyList<Live.LiveChange> LongestLiveChanges(IReadOnlyList<RunReport> reports)

@@ -35,7 +35,7 @@ public sealed record RunReport
     [JsonPropertyName("outcomes")] public required OutcomeCounts Outcomes { get; init; }
     /// <summary>Endpoints per state when the run ended, keyed by the lowercase state names.</summary>
     [JsonPropertyName("states_final")] public required IReadOnlyDictionary<string, long> StatesFinal { get; init; }
-    /// <summary>Largest sampled count per state and the first sample time it was reached.</summary>
+    /// <summary>Highest count per state at any instant of the run and the first virtual time it was reached (exact, DESIGN.md §7).</summary>
     [JsonPropertyName("peaks")] public required IReadOnlyDictionary<string, StatePeak> Peaks { get; init; }
     /// <summary>Segments by fate.</summary>
     [JsonPropertyName("segments")] public required SegmentCounts Segments { get; init; }
@@ -71,6 +71,8 @@ public sealed record RunReport
     public RealTimeLag? RealTime { get; init; }
     /// <summary>Per-state counts at every sample (written to <c>timeseries.csv</c>, not to the JSON).</summary>
     [JsonIgnore] public TimeSeries TimeSeries { get; init; } = new();
+    /// <summary>The census steps of a shard run apart (<c>--shard i/N</c>), so that a merge of the shards is exact; else null (written to <c>census-steps.bin</c>).</summary>
+    [JsonIgnore] public CensusRecord? CensusSteps { get; init; }
 }
 
 /// <summary>How couples ended (DESIGN.md §7 <c>outcomes</c>), plus couples still open and never started.</summary>
@@ -124,7 +126,7 @@ public sealed record StatePeak
 {
     /// <summary>Endpoints in the state.</summary>
     [JsonPropertyName("count")] public long Count { get; init; }
-    /// <summary>Virtual seconds of the sample.</summary>
+    /// <summary>Virtual seconds of the first instant the count was reached.</summary>
     [JsonPropertyName("at")] public double At { get; init; }
 }
 
@@ -133,10 +135,14 @@ public sealed record Quantiles
 {
     /// <summary>Values recorded.</summary>
     [JsonPropertyName("count")] public long Count { get; init; }
-    /// <summary>Median (upper edge of its bucket, ≤ 6.25 % wide).</summary>
+    /// <summary>Median (HdrHistogram, 3 significant digits).</summary>
     [JsonPropertyName("p50")] public double P50 { get; init; }
-    /// <summary>99th percentile (upper edge of its bucket).</summary>
+    /// <summary>90th percentile (3 significant digits).</summary>
+    [JsonPropertyName("p90")] public double P90 { get; init; }
+    /// <summary>99th percentile (3 significant digits).</summary>
     [JsonPropertyName("p99")] public double P99 { get; init; }
+    /// <summary>99.9th percentile (3 significant digits).</summary>
+    [JsonPropertyName("p999")] public double P999 { get; init; }
     /// <summary>Largest value (exact).</summary>
     [JsonPropertyName("max")] public double Max { get; init; }
 
@@ -145,7 +151,9 @@ public sealed record Quantiles
     {
         Count = histogram.Count,
         P50 = histogram.Quantile(0.50).TotalSeconds,
+        P90 = histogram.Quantile(0.90).TotalSeconds,
         P99 = histogram.Quantile(0.99).TotalSeconds,
+        P999 = histogram.Quantile(0.999).TotalSeconds,
         Max = histogram.Max.TotalSeconds,
     };
 }
@@ -225,6 +233,19 @@ public sealed record HistogramBuckets
     [JsonPropertyName("handshake")] public IReadOnlyList<HistogramBucket> Handshake { get; init; } = [];
     /// <summary>Connection lifetimes: bucket index → count.</summary>
     [JsonPropertyName("connection")] public IReadOnlyList<HistogramBucket> Connection { get; init; } = [];
+    /// <summary>Handshake durations at 3 significant digits: [ticks, count] pairs (HdrHistogram), so quantiles merge exactly.</summary>
+    [JsonPropertyName("handshake_ticks")] public IReadOnlyList<long[]> HandshakeTicks { get; init; } = [];
+    /// <summary>Connection lifetimes at 3 significant digits: [ticks, count] pairs.</summary>
+    [JsonPropertyName("connection_ticks")] public IReadOnlyList<long[]> ConnectionTicks { get; init; } = [];
+
+    /// <summary>The buckets and the 3-digit values of two histograms.</summary>
+    public static HistogramBuckets Of(DurationHistogram handshake, DurationHistogram connection) => new()
+    {
+        Handshake = Of(handshake), Connection = Of(connection),
+        HandshakeTicks = Pairs(handshake), ConnectionTicks = Pairs(connection),
+    };
+
+    private static List<long[]> Pairs(DurationHistogram histogram) => histogram.Recorded().ConvertAll(p => new[] { p.Ticks, p.Count });
 
     /// <summary>The non-zero buckets of <paramref name="histogram"/>.</summary>
     public static IReadOnlyList<HistogramBucket> Of(DurationHistogram histogram)

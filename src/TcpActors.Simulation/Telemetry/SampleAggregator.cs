@@ -16,12 +16,16 @@ internal sealed class SampleAggregator
     private readonly Dictionary<int, (int Count, LiveSnapshot Sum)> _pending = [];
     private readonly Lock _lock = new();
 
-    public SampleAggregator(IRunObserver? observer, int shards, TimeSpan duration)
+    public SampleAggregator(IRunObserver? observer, int shards, TimeSpan duration, bool keepSteps = false)
     {
         _observer = observer;
         _shards = shards;
         _duration = duration;
+        Census = new RunCensus(shards, keepSteps);
     }
+
+    /// <summary>The run's exact per-state census: rows, interval bounds and peaks, merged over the shards.</summary>
+    public RunCensus Census { get; }
 
     public bool Enabled => _observer is not null;
 

@@ -72,9 +72,9 @@ public class HtmlReportTests
         Assert.Equal(baseline - 244 / 2, top);
         Assert.Equal(baseline, ys[^1]);
         Assert.NotNull(timeWait.Element(S + "polygon"));
-        var peak = report.TimeSeries.Peak(TcpState.TimeWait);
+        var peak = report.Peaks["time_wait"];
         Assert.Equal(SmallStorm.Couples, peak.Count);
-        Assert.Contains(timeWait.Descendants(S + "text"), t => t.Value == $"TIME_WAIT peak {SmallStorm.Couples} at {peak.At.TotalSeconds:0.###} s");
+        Assert.Contains(timeWait.Descendants(S + "text"), t => t.Value == $"TIME_WAIT peak {SmallStorm.Couples} at {peak.At:0.###} s");
         Assert.Contains(charts[1].Descendants(S + "g"), g => (string?)g.Attribute("class") == "series last_ack");
         Assert.DoesNotContain(charts[1].Descendants(S + "g"), g => (string?)g.Attribute("class") == "series time_wait");
     }
@@ -136,7 +136,7 @@ public class HtmlReportTests
             counts[(int)TcpState.TimeWait] = row == 31_337 ? 1_000_000 : row % 100;
             series.Add(TimeSpan.FromSeconds(row), counts);
         }
-        var report = Render().Report with { TimeSeries = series };
+        var report = Render().Report with { TimeSeries = series, Peaks = ReportMerger.Peaks(series) };
 
         var doc = XDocument.Parse(HtmlReport.Render(report, []));
 
