@@ -204,8 +204,16 @@ internal sealed class RunOptions
 
     public Option<string?> DashboardToken { get; } = new("--dashboard-token")
     {
-        Description = "A secret every dashboard API call must carry (Authorization: Bearer TOKEN or ?token=TOKEN); open the page as /?token=TOKEN",
+        Description = "The secret every dashboard API call must carry (Authorization: Bearer TOKEN or ?token=TOKEN); default: a random one per run, " +
+            "in the URL printed at the start (/?token=TOKEN, the page passes it on)",
         HelpName = "TOKEN",
+        CustomParser = r =>
+        {
+            string text = r.Tokens[0].Value;
+            if (text.Length > 0 && !text.Any(char.IsWhiteSpace) && !text.Any(char.IsControl)) return text;
+            r.AddError($"--dashboard-token must be a word without spaces (it travels in a URL and a header); got '{text}'");
+            return null;
+        },
     };
 
     public Option<string?> LiveChanges { get; } = new("--live-changes")

@@ -34,7 +34,7 @@ public class DashboardCommandTests
         using var process = TcpActorsProcess.Start(dir.Path,
             [.. RunCommandTests.SmallStorm, "--out", dir["live"], "--dashboard", "--port", "0", "--time-scale", "20"]);
         string line = process.WaitForLine(l => l.StartsWith("dashboard: http", StringComparison.Ordinal));
-        using var client = new HttpClient { BaseAddress = new Uri(line["dashboard: ".Length..].Trim()), Timeout = TimeSpan.FromSeconds(30) };
+        using var client = Client(line);
 
         // The server binds before the run starts; until it has, a change is refused with 409 (bounded retry).
         HttpResponseMessage posted;
@@ -85,7 +85,7 @@ public class DashboardCommandTests
         using var process = TcpActorsProcess.Start(dir.Path,
             [.. RunCommandTests.SmallStorm, "--out", dir["dashboard"], "--dashboard", "--port", "0", "--realtime", "false"]);
         string line = process.WaitForLine(l => l.StartsWith("dashboard: http", StringComparison.Ordinal));
-        using var client = new HttpClient { BaseAddress = new Uri(line["dashboard: ".Length..].Trim()), Timeout = TimeSpan.FromSeconds(30) };
+        using var client = Client(line);
 
         process.WaitForLine(l => l.StartsWith("dashboard: still serving", StringComparison.Ordinal));
         var run = RunReportFile.Read(dir["dashboard"]);
@@ -104,6 +104,46 @@ public class DashboardCommandTests
             string history = (await reader.ReadLineAsync())!["data: ".Length..];
             Assert.Equal(run.TimeSeries.Length - 1, JsonDocument.Parse(history).RootElement.GetArrayLength()); // minus the CSV header
         }
+
+        process.Interrupt();
+        var outcome = process.WaitForExit();
+        Assert.True(outcome.ExitCode == 0, outcome.ToString());
+    }
+
+    /// <summary>A client of the dashboard whose URL, token and all, a line <c>dashboard: URL</c> printed.</summary>
+    private static HttpClient Client(string line)
+    {
+        var url = new Uri(line["dashboard: ".Length..].Trim());
+        string token = System.Web.HttpUtility.ParseQueryString(url.Query)["token"] ?? throw new Xunit.Sdk.XunitException($"no token in {line}");
+        var client = new HttpClient { BaseAddress = new Uri(url.GetLeftPart(UriPartial.Authority)), Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        return client;
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("my-s3cret")]
+    public async Task The_dashboard_prints_its_url_with_the_token_which_every_api_call_needs(string? given)
+    {
+        using var dir = new WorkDirectory();
+        string[] token = given is null ? [] : ["--dashboard-token", given];
+        using var process = TcpActorsProcess.Start(dir.Path,
+            [.. RunCommandTests.SmallStorm, "--out", dir["run"], "--dashboard", "--port", "0", "--realtime", "false", .. token]);
+
+        // As Jupyter prints its own: open the URL and the page has the token; without it, nothing but the page.
+        string line = process.WaitForLine(l => l.StartsWith("dashboard: http", StringComparison.Ordinal));
+        Assert.Matches(given is null ? @"^dashboard: http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{48}$" : $@"^dashboard: http://127\.0\.0\.1:\d+/\?token={given}$", line.Trim());
+        string still = process.WaitForLine(l => l.StartsWith("dashboard: still serving", StringComparison.Ordinal));
+        Assert.Contains(line["dashboard: ".Length..].Trim(), still, StringComparison.Ordinal);
+        using var client = Client(line);
+        using var bare = new HttpClient { BaseAddress = client.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/state")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await bare.GetAsync("/api/state")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await bare.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await bare.GetAsync("/")).StatusCode);
+        var ended = await client.DeleteAsync("/api/chaos");
+        Assert.Equal(HttpStatusCode.Conflict, ended.StatusCode);
+        Assert.Equal("application/problem+json", ended.Content.Headers.ContentType?.MediaType);
 
         process.Interrupt();
         var outcome = process.WaitForExit();
@@ -130,6 +170,7 @@ public class DashboardCommandTests
     [InlineData("--dashboard-token abc", "--dashboard-token needs --dashboard")]
     [InlineData("--dashboard --dashboard-host 0.0.0.0", "needs --dashboard-token")]
     [InlineData("--dashboard --dashboard-host nowhere", "--dashboard-host must be an IP address")]
+    [InlineData("--dashboard --dashboard-token to\tken", "--dashboard-token must be a word without spaces")]
     [InlineData("--time-scale 0", "--time-scale must be a number above 0")]
     [InlineData("--dashboard --realtime false --time-scale 10", "--realtime false and --time-scale 10 contradict each other")]
     [InlineData("--realtime false --time-scale 0.5", "--realtime false and --time-scale 0.5 contradict each other")]

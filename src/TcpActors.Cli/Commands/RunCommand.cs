@@ -169,7 +169,7 @@ internal static class RunCommand
 
         using var interruption = new Interruption();
         if (telemetry.Endpoint is { } endpoint) output.WriteLine($"metrics: {endpoint.Url}");
-        if (dashboard is not null) output.WriteLine($"dashboard: {dashboard.Url}");
+        if (dashboard is not null) output.WriteLine($"dashboard: {dashboard.PageUrl}");
         TraceFile? trace = null;
         PcapWriter? pcap = null;
         TimeSeriesCsvWriter? csv = null;
@@ -272,7 +272,7 @@ internal static class RunCommand
                 {
                     // The words: the dashboard stays up after the end until Ctrl+C, so the
                     // finished run can still be looked at (the run directory is already complete).
-                    output.WriteLine($"dashboard: still serving {dashboard.Url}; Ctrl+C to stop");
+                    output.WriteLine($"dashboard: still serving {dashboard.PageUrl}; Ctrl+C to stop");
                     interruption.Token.WaitHandle.WaitOne();
                 }
                 dashboard.Dispose();

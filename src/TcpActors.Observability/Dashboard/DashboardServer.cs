@@ -34,15 +34,17 @@ namespace TcpActors.Observability.Dashboard;
 /// <item><term><c>DELETE /api/chaos[/ID]</c></term><description>remove one live chaos, or all</description></item>
 /// <item><term><c>GET /metrics</c></term><description>the Prometheus scrape of the run</description></item>
 /// </list>
-/// A request the API does not know, or one it cannot read, gets 400 with <c>{"error": reason}</c>
-/// and changes nothing; with a token, a request without it gets 401.
+/// Every request is checked before it is served, in this order: its <c>Host</c> must name this
+/// dashboard (421: DNS rebinding), its <c>Origin</c>, when a browser sends one, must be the
+/// dashboard's own (403: another site or port), and every call but the page must carry the run's
+/// token (401). A change must be <c>application/json</c> (415) of at most 64 KB (413) with exactly
+/// the fields of its kind (400 naming the field). Refusals are <c>application/problem+json</c>
+/// (RFC 9457) in plain words, and change nothing.
 /// </remarks>
 public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposable
 {
-    private static readonly JsonSerializerOptions s_strict = new()
-    {
-        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
-    };
+    /// <summary>The largest body a change may have: one chaos is a few dozen bytes.</summary>
+    public const int BodyLimitBytes = 64 * 1024;
 
     /// <summary>The web application, once started in the background (<see cref="Start"/>).</summary>
     private readonly Task<KestrelServer> _app;
@@ -50,14 +52,16 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
     private readonly LiveControl? _control;
     private readonly PrometheusScrape? _scrape;
     private readonly DashboardToken _token;
+    private readonly DashboardOrigin _origin;
     private readonly IRunObserver? _next;
     private readonly Scenario _scenario;
     private readonly CancellationTokenSource _stopping = new();
     private volatile string? _frozenMetrics;
     private int _disposed;
 
-    private DashboardServer(Socket listener, DashboardFeed feed, Scenario scenario, LiveControl? control, PrometheusScrape? scrape, DashboardToken token, IRunObserver? next)
+    private DashboardServer(Socket listener, DashboardFeed feed, Scenario scenario, LiveControl? control, PrometheusScrape? scrape, DashboardToken token, DashboardOrigin origin, IRunObserver? next)
     {
+        _origin = origin;
         _feed = feed;
         _scenario = scenario;
         _control = control;
@@ -69,6 +73,15 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
 
     /// <summary>The page's address, e.g. <c>http://127.0.0.1:8643/</c>.</summary>
     public Uri Url { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>
+    /// The page's address with the token, the one to open and to print, as Jupyter prints its own:
+    /// <c>http://127.0.0.1:8643/?token=…</c>. The page passes the token on to its API calls.
+    /// </summary>
+    public Uri PageUrl => new(Url, "/?token=" + Uri.EscapeDataString(_token.Value));
+
+    /// <summary>The token every API call must carry: <see cref="DashboardOptions.Token"/>, or the one drawn for this run.</summary>
+    public string Token => _token.Value;
 
     /// <summary>The port it listens on (the one asked for, or the one the system gave for 0).</summary>
     public int Port => Url.Port;
@@ -109,9 +122,9 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
                 $"--port {options.Port}: cannot listen on {options.Address}:{options.Port} ({e.Message}); pick another port, or 0 for any free one", e);
         }
         int bound = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        var server = new DashboardServer(listener, new DashboardFeed(scenario, control, options.TimeScale), scenario, control, scrape, new DashboardToken(options.Token), next);
-        string host = options.Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{options.Address}]" : options.Address.ToString();
-        server.Url = new Uri($"http://{host}:{bound}/");
+        var server = new DashboardServer(listener, new DashboardFeed(scenario, control, options.TimeScale), scenario, control, scrape,
+            DashboardToken.GivenOrRandom(options.Token), new DashboardOrigin(options.Address, bound), next);
+        server.Url = new Uri($"http://{DashboardOrigin.Format(options.Address, bound)}/");
         return server;
     }
 
@@ -184,17 +197,38 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
     private async Task HandleAsync(HttpContext context)
     {
         HttpRequest request = context.Request;
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        if (!_origin.AdmitsHost(request))
+        {
+            await Problem(context, StatusCodes.Status421MisdirectedRequest,
+                $"this dashboard answers to {_origin.Names}, not to the host \"{Quoted(request.Host.Value)}\" this request names");
+            return;
+        }
+        if (!DashboardOrigin.AdmitsOrigin(request))
+        {
+            await Problem(context, StatusCodes.Status403Forbidden,
+                $"a page from {Quoted(request.Headers.Origin.ToString())} may not use this dashboard; only its own page, {Url.GetLeftPart(UriPartial.Authority)}, may");
+            return;
+        }
         string path = request.Path.Value ?? "/";
         if (path is "/" or "/index.html")
         {
-            if (!HttpMethods.IsGet(request.Method)) { await Error(context, 400, $"unknown request {request.Method} {path}"); return; }
+            if (!HttpMethods.IsGet(request.Method)) { await Problem(context, 400, $"unknown request {request.Method} {path}"); return; }
             context.Response.ContentType = "text/html; charset=utf-8";
             context.Response.Headers.CacheControl = "no-store";
+            // Not framed by another site (a click there would be a click here), and its address,
+            // token included, is not sent on as a Referer.
+            context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+            context.Response.Headers["Referrer-Policy"] = "no-referrer";
             await context.Response.Body.WriteAsync(DashboardPage.Html, context.RequestAborted);
             return;
         }
         if (path == "/favicon.ico") { context.Response.StatusCode = 404; return; }
-        if (!_token.Admits(request)) { await Error(context, 401, "missing or wrong token (Authorization: Bearer TOKEN, or ?token=TOKEN)"); return; }
+        if (!_token.Admits(request))
+        {
+            await Problem(context, 401, "this call needs the dashboard's token, as Authorization: Bearer TOKEN or ?token=TOKEN (the URL the command printed carries it)");
+            return;
+        }
         switch (request.Method, path)
         {
             case ("GET", "/metrics"):
@@ -221,32 +255,70 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
             string id = path["/api/chaos/".Length..];
             if (!int.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int chaosId))
             {
-                await Error(context, 400, $"\"{id}\" is not a chaos id (a number from GET /api/chaos)");
+                await Problem(context, 400, $"\"{Quoted(id)}\" is not a chaos id (a number from GET /api/chaos)");
                 return;
             }
             await Change(context, () => JsonSerializer.SerializeToNode(Control.Remove(chaosId)), 200);
             return;
         }
-        await Error(context, 400, $"unknown request {request.Method} {path}; the API is GET /api/state, GET /api/events, GET/POST/DELETE /api/chaos, DELETE /api/chaos/ID, GET /metrics");
+        await Problem(context, 400, $"unknown request {request.Method} {Quoted(path)}; the API is GET /api/state, GET /api/events, GET/POST/DELETE /api/chaos, DELETE /api/chaos/ID, GET /metrics");
     }
 
     private LiveControl Control => _control ?? throw new LiveControlException("this dashboard has no live control");
 
     private async Task PostChaos(HttpContext context)
     {
-        LiveChaos? chaos;
-        try
+        HttpRequest request = context.Request;
+        // Only JSON: a browser sends text/plain, form and multipart bodies to any origin without
+        // asking first (CORS-safelisted), application/json only after a preflight this server never grants.
+        if (!IsJson(request.ContentType))
         {
-            chaos = await JsonSerializer.DeserializeAsync<LiveChaos>(context.Request.Body, s_strict, context.RequestAborted);
-        }
-        catch (JsonException e)
-        {
-            await Error(context, 400, "malformed chaos: " + e.Message + " Expected e.g. {\"kind\":\"loss\",\"loss\":0.3}; kinds: loss, delay, partition, crash");
+            string given = string.IsNullOrEmpty(request.ContentType) ? "none" : $"\"{Quoted(request.ContentType)}\"";
+            await Problem(context, StatusCodes.Status415UnsupportedMediaType,
+                $"a change must be sent as Content-Type: application/json (charset utf-8 at most); this one was {given}");
             return;
         }
-        if (chaos is null) { await Error(context, 400, "malformed chaos: empty body"); return; }
-        if (chaos.Problem(_scenario.Hosts.Servers.Count) is { } problem) { await Error(context, 400, problem); return; }
+        byte[]? body = await ReadBody(request, context.RequestAborted);
+        if (body is null)
+        {
+            await Problem(context, StatusCodes.Status413PayloadTooLarge, $"the body is larger than {BodyLimitBytes / 1024} KB; one chaos is a few dozen bytes, {ChaosRequest.Example}");
+            return;
+        }
+        if (!ChaosRequest.TryRead(body, _scenario.Hosts.Servers.Count, out LiveChaos chaos, out var refusal))
+        {
+            await Problem(context, 400, refusal.Detail, refusal.Field);
+            return;
+        }
         await Change(context, () => JsonSerializer.SerializeToNode(Control.Apply(chaos)), 201);
+    }
+
+    /// <summary>True for <c>application/json</c>, with no parameter but a UTF-8 charset (JSON is UTF-8: RFC 8259 §8.1).</summary>
+    private static bool IsJson(string? contentType)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var mediaType)) return false;
+        if (!mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)) return false;
+        foreach (var parameter in mediaType.Parameters)
+        {
+            if (!parameter.Name.Equals("charset", StringComparison.OrdinalIgnoreCase)) return false;
+            string charset = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(parameter.Value).ToString();
+            if (!charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>The body, or null when it is larger than <see cref="BodyLimitBytes"/> (read no further than that).</summary>
+    private static async Task<byte[]?> ReadBody(HttpRequest request, CancellationToken cancel)
+    {
+        if (request.ContentLength > BodyLimitBytes) return null;
+        using var body = new MemoryStream();
+        byte[] chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancel)) > 0)
+        {
+            if (body.Length + read > BodyLimitBytes) return null;
+            body.Write(chunk, 0, read);
+        }
+        return body.ToArray();
     }
 
     private static async Task Change(HttpContext context, Func<JsonNode?> change, int status)
@@ -258,12 +330,12 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
         }
         catch (KeyNotFoundException e)
         {
-            await Error(context, 404, e.Message);
+            await Problem(context, 404, e.Message);
             return;
         }
         catch (LiveControlException e)
         {
-            await Error(context, 409, e.Message);
+            await Problem(context, 409, e.Message);
             return;
         }
         await Json(context, status, result?.ToJsonString() ?? "null");
@@ -281,7 +353,7 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
 
     private async Task Metrics(HttpContext context)
     {
-        if (_scrape is null) { await Error(context, 404, "no metrics in this dashboard"); return; }
+        if (_scrape is null) { await Problem(context, 404, "no metrics in this dashboard"); return; }
         string text = _frozenMetrics ?? _scrape.Collect();
         // A scrape that began just before the final one and collected after the provider was
         // gone gets nothing; the final values are there by then.
@@ -324,8 +396,36 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
     /// <summary>Errors are read by people in a terminal: no <c>\u0022</c> for every quote.</summary>
     private static readonly JsonSerializerOptions s_readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static Task Error(HttpContext context, int status, string reason) =>
-        Json(context, status, new JsonObject { ["error"] = reason }.ToJsonString(s_readable));
+    /// <summary>
+    /// A refusal as <c>application/problem+json</c> (RFC 9457): <c>title</c>, <c>status</c>, the
+    /// sentence as <c>detail</c>, the field at fault as <c>field</c>, and the same sentence as
+    /// <c>error</c>, the member every refusal had before (the page and scripts read it).
+    /// </summary>
+    private static Task Problem(HttpContext context, int status, string detail, string? field = null)
+    {
+        var problem = new JsonObject
+        {
+            ["title"] = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
+            ["status"] = status,
+            ["detail"] = detail,
+        };
+        if (field is not null) problem["field"] = field;
+        problem["error"] = detail;
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/problem+json; charset=utf-8";
+        return context.Response.WriteAsync(problem.ToJsonString(s_readable), context.RequestAborted);
+    }
+
+    /// <summary>Something the client sent, quoted back in a refusal: one short line, whatever it was.</summary>
+    private static string Quoted(string? sent)
+    {
+        string text = sent ?? "";
+        if (text.Length > 60) text = text[..60] + "…";
+        return string.Create(text.Length, text, (span, t) =>
+        {
+            for (int i = 0; i < t.Length; i++) span[i] = char.IsControl(t[i]) ? '?' : t[i];
+        });
+    }
 
     /// <summary>Stops serving: open event streams end, then the listener closes.</summary>
     public async ValueTask DisposeAsync()

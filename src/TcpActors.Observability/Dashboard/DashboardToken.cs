@@ -5,21 +5,45 @@ using Microsoft.AspNetCore.Http;
 namespace TcpActors.Observability.Dashboard;
 
 /// <summary>
-/// The shared secret of a dashboard bound beyond loopback, checked on every API call. Compared
-/// in constant time so the answer's timing does not leak how much of a guess was right.
+/// The shared secret every API call and <c>/metrics</c> must carry: the one given with
+/// <c>--dashboard-token</c>, or one drawn at random for the run (shown in the printed URL, as
+/// Jupyter does), so that no other user or program on the machine can steer a run it was not shown.
+/// Compared in constant time so the answer's timing does not leak how much of a guess was right.
 /// </summary>
-internal sealed class DashboardToken(string? token)
+internal sealed class DashboardToken
 {
-    private readonly byte[]? _expected = token is null ? null : Encoding.UTF8.GetBytes(token);
+    /// <summary>Bytes of randomness in a drawn token: 192 bits, written as 48 hex digits.</summary>
+    private const int RandomBytes = 24;
 
-    /// <summary>True when no token is needed, or the request carries the right one.</summary>
+    private readonly byte[] _expected;
+
+    private DashboardToken(string value)
+    {
+        Value = value;
+        _expected = Encoding.UTF8.GetBytes(value);
+    }
+
+    /// <summary>The token as the page's address carries it (<c>?token=</c>).</summary>
+    public string Value { get; }
+
+    /// <summary>The given token, or a fresh random one when none is given.</summary>
+    public static DashboardToken GivenOrRandom(string? given) =>
+        new(string.IsNullOrEmpty(given) ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(RandomBytes)) : given);
+
+    /// <summary>True when the request carries the token, as <c>Authorization: Bearer TOKEN</c> or <c>?token=TOKEN</c>.</summary>
     public bool Admits(HttpRequest request)
     {
-        if (_expected is null) return true;
-        string? given = null;
-        string authorization = request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.Ordinal)) given = authorization["Bearer ".Length..].Trim();
-        else if (request.Query.TryGetValue("token", out var query)) given = query.ToString();
+        string? given = Bearer(request.Headers.Authorization.ToString());
+        if (given is null && request.Query.TryGetValue("token", out var query)) given = query.ToString();
         return given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), _expected);
+    }
+
+    /// <summary>The credentials of a Bearer authorization, the scheme in any case (RFC 9110 §11.1: schemes are case-insensitive).</summary>
+    private static string? Bearer(string authorization)
+    {
+        const string Scheme = "Bearer";
+        string value = authorization.Trim();
+        if (value.Length <= Scheme.Length || !value.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || value[Scheme.Length] != ' ') return null;
+        return value[(Scheme.Length + 1)..].Trim();
     }
 }

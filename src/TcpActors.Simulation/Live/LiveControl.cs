@@ -99,8 +99,9 @@ public sealed class LiveControl
     {
         lock (_gate)
         {
-            if (!_active.TryGetValue(id, out LiveChange? applied)) throw new KeyNotFoundException($"no live chaos {id}");
+            // Whether the run is going comes first: after the end, every change is refused alike.
             TimeSpan at = NextBoundary();
+            if (!_active.TryGetValue(id, out LiveChange? applied)) throw new KeyNotFoundException($"no live chaos {id}");
             var change = applied with { TSeconds = at.TotalSeconds, Apply = false };
             _changes.Add(change);
             _active.Remove(id);
@@ -114,6 +115,8 @@ public sealed class LiveControl
     {
         lock (_gate)
         {
+            // Refused when the run is not going, even with nothing to remove, as Apply and Remove are.
+            NextBoundary();
             var removed = new List<LiveChange>();
             foreach (int id in (int[])[.. _active.Keys]) removed.Add(Remove(id));
             return removed;

@@ -23,7 +23,8 @@ internal sealed class Chromium : IAsyncDisposable
 
     public IBrowserContext Context { get; }
 
-    public static async Task<Chromium> LaunchAsync()
+    /// <summary>Starts Chromium; <paramref name="extraArgs"/> are added to its command line (e.g. <c>--host-resolver-rules</c>).</summary>
+    public static async Task<Chromium> LaunchAsync(params string[] extraArgs)
     {
         Assert.True(File.Exists(ExecutablePath), $"{ExecutablePath} is missing: install the Debian package chromium (.ci/apt-packages)");
         string profile = Path.Combine(Path.GetTempPath(), "tcpactors-chromium-" + Guid.NewGuid().ToString("N"));
@@ -36,7 +37,7 @@ internal sealed class Chromium : IAsyncDisposable
                 Headless = true,
                 ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
                 Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync"],
+                        "--disable-component-update", "--disable-sync", .. extraArgs],
                 Timeout = 60_000,
             });
             return new Chromium(playwright, context, profile);

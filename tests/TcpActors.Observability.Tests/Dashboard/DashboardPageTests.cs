@@ -38,7 +38,7 @@ public sealed class DashboardPageTests
     {
         await using var run = new DashboardRun(Storm(), holdAt: TimeSpan.FromSeconds(15));
         await using var chromium = await Chromium.LaunchAsync();
-        IPage page = await chromium.OpenAsync(run.Server.Url);
+        IPage page = await chromium.OpenAsync(run.Server.PageUrl);
 
         // Held at t = 15 s, before the clients close: 16 samples (0 … 15 s) have been published.
         await page.WaitForFunctionAsync("() => Number(document.getElementById('chart-long').dataset.samples) === 16");
