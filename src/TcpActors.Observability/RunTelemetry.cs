@@ -24,10 +24,8 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
     private readonly RunMetrics? _metrics;
     /// <summary>The host; started in the background when nothing waits for it (no metrics port).</summary>
     private readonly Task<TelemetryHost>? _host;
-    /// <summary>The host's own log (Kestrel's, the SDK's): warnings for people.</summary>
-    private readonly Logger? _hostLog;
     /// <summary>The run's log events over OTLP (<c>--otlp</c>); outlives <see cref="_logger"/>.</summary>
-    private readonly Logger? _otlpLog;
+    private readonly Task<Logger>? _otlpLog;
     private readonly Scenario _scenario;
     private readonly string _shard;
     private Logger? _logger;
@@ -35,14 +33,13 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
     private RunReport? _report;
     private int _disposed;
 
-    private RunTelemetry(Scenario scenario, string shard, IRunObserver? next, RunMetrics? metrics, Task<TelemetryHost>? host, Logger? hostLog, Logger? otlpLog)
+    private RunTelemetry(Scenario scenario, string shard, IRunObserver? next, RunMetrics? metrics, Task<TelemetryHost>? host, Task<Logger>? otlpLog)
     {
         _scenario = scenario;
         _shard = shard;
         _next = next;
         _metrics = metrics;
         _host = host;
-        _hostLog = hostLog;
         _otlpLog = otlpLog;
     }
 
@@ -71,15 +68,16 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
         var settings = TelemetrySettings.Resolve(options);
         RunMetrics? metrics = null;
         Task<TelemetryHost>? host = null;
-        Logger? hostLog = null, otlpLog = null, logger = null;
+        Task<Logger>? otlpLog = null;
         try
         {
             bool prometheus = settings.MetricsPort is not null || options.Scrape;
             if (settings.Otlp is not null || prometheus)
             {
                 metrics = new RunMetrics(scenario.Name, options.Shard);
-                hostLog = RunLog.Create(null, options.People, options.PeopleLog ? Serilog.Events.LogEventLevel.Warning : null);
-                var log = hostLog;
+                // The host's own log (Kestrel's, the SDK's): warnings for people, like the run's.
+                var people = options.People;
+                var peopleLevel = options.PeopleLog ? Serilog.Events.LogEventLevel.Warning : (Serilog.Events.LogEventLevel?)null;
                 // Loading and starting the host, the SDK and the exporters takes 0.1-0.2 s
                 // (assembly loading, JIT): do it while the run starts. Nothing is lost: the
                 // instruments read the latest snapshot whenever the provider first collects, the
@@ -87,11 +85,12 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
                 // (PrometheusScrape.Collect). A metrics port is bound first, synchronously: a port
                 // in use is a usage error, and nothing may be written then.
                 host = settings.MetricsPort is not null
-                    ? Task.FromResult(TelemetryHost.Start(settings, prometheus, log))
-                    : Task.Run(() => TelemetryHost.Start(settings, prometheus, log));
+                    ? Task.FromResult(TelemetryHost.Start(settings, prometheus, RunLog.Create(null, people, peopleLevel)))
+                    : Task.Run(() => TelemetryHost.Start(settings, prometheus, RunLog.Create(null, people, peopleLevel)));
             }
-            if (settings.Otlp is { } otlp) otlpLog = RunLog.Otlp(otlp, settings.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : "tcpactors");
-            var telemetry = new RunTelemetry(scenario, options.Shard, next, metrics, host, hostLog, otlpLog)
+            // In the background too: the OTLP sink loads gRPC and protobuf (PendingLoggerSink).
+            if (settings.Otlp is { } otlp) otlpLog = Task.Run(() => RunLog.Otlp(otlp, settings.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : "tcpactors"));
+            var telemetry = new RunTelemetry(scenario, options.Shard, next, metrics, host, otlpLog)
             {
                 Scrape = prometheus ? new PrometheusScrape(host!) : null,
                 Endpoint = settings.MetricsPort is not null ? new MetricsEndpoint(host!.Result.MetricsPort!.Value) : null,
@@ -105,9 +104,7 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
             // The host may still be starting; it goes once started (a failed start has nothing to dispose).
             host?.ContinueWith(static started => { if (started.IsCompletedSuccessfully) started.Result.Dispose(); }, TaskScheduler.Default).Wait();
             metrics?.Dispose();
-            logger?.Dispose();
-            otlpLog?.Dispose();
-            hostLog?.Dispose();
+            otlpLog?.ContinueWith(static built => { if (built.IsCompletedSuccessfully) built.Result.Dispose(); }, TaskScheduler.Default).Wait();
             throw;
         }
     }
@@ -188,8 +185,7 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
             _metrics?.Dispose();
             CloseLog();
             // Sends the log events still batched; after log.json is closed, so a slow collector never holds the file.
-            _otlpLog?.Dispose();
-            _hostLog?.Dispose();
+            if (_otlpLog is not null && _otlpLog.Wait(TimeSpan.FromSeconds(30)) && _otlpLog.IsCompletedSuccessfully) _otlpLog.Result.Dispose();
         }
     }
 }

@@ -45,9 +45,9 @@ internal sealed class TelemetryHost : IDisposable
     /// <summary>The port <c>/metrics</c> is served on (the one asked for, or the one the system gave for 0); null when not served.</summary>
     public int? MetricsPort { get; }
 
-    /// <summary>Builds and starts the host.</summary>
+    /// <summary>Builds and starts the host; it owns <paramref name="hostLog"/> (its own log, through Serilog).</summary>
     /// <exception cref="MetricsEndpointException">The metrics port cannot be bound; nothing is left running.</exception>
-    public static TelemetryHost Start(TelemetrySettings settings, bool prometheus, Serilog.ILogger hostLog)
+    public static TelemetryHost Start(TelemetrySettings settings, bool prometheus, Serilog.Core.Logger hostLog)
     {
         IHostApplicationBuilder builder;
         if (settings.MetricsPort is { } port)
@@ -68,7 +68,7 @@ internal sealed class TelemetryHost : IDisposable
             builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         }
         builder.Configuration.AddConfiguration(settings.Configuration);
-        builder.Services.AddSerilog(hostLog, dispose: false);
+        builder.Services.AddSerilog(hostLog, dispose: true);
         AddOpenTelemetry(builder.Services, settings, prometheus);
 
         IHost host;
@@ -91,6 +91,7 @@ internal sealed class TelemetryHost : IDisposable
         catch (IOException e)
         {
             host.Dispose();
+            hostLog.Dispose();
             throw new MetricsEndpointException(
                 $"--metrics-port {settings.MetricsPort}: cannot listen on 127.0.0.1:{settings.MetricsPort} ({(e.InnerException ?? e).Message}); pick another port, or 0 for any free one", e);
         }

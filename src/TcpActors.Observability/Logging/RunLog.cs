@@ -27,11 +27,11 @@ public static class RunLog
     /// console's standard error through Serilog.Sinks.Console. <paramref name="peopleLevel"/>
     /// null writes nothing for people.
     /// </summary>
-    public static Logger Create(string? jsonFile, TextWriter? people, LogEventLevel? peopleLevel = LogEventLevel.Warning, Serilog.ILogger? alsoTo = null)
+    public static Logger Create(string? jsonFile, TextWriter? people, LogEventLevel? peopleLevel = LogEventLevel.Warning, Task<Logger>? alsoTo = null)
     {
         var config = new LoggerConfiguration().MinimumLevel.Information().Enrich.FromLogContext();
         // Not owned: the OTLP logger outlives this one, so that closing log.json never waits on the network.
-        if (alsoTo is not null) config.WriteTo.Logger(alsoTo);
+        if (alsoTo is not null) config.WriteTo.Sink(new PendingLoggerSink(alsoTo));
         if (jsonFile is not null)
         {
             config.WriteTo.Async(a => a.File(new CompactJsonFormatter(), jsonFile), bufferSize: 10_000, blockWhenFull: true);
