@@ -1,10 +1,8 @@
-using OpenTelemetry;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
 using Serilog.Core;
 using TcpActors.Observability.Logging;
 using TcpActors.Observability.Metrics;
 using TcpActors.Observability.Prometheus;
+using TcpActors.Observability.Tracing;
 using TcpActors.Simulation.Reporting;
 using TcpActors.Simulation.Scenarios;
 using TcpActors.Simulation.Telemetry;
@@ -12,41 +10,43 @@ using TcpActors.Simulation.Telemetry;
 namespace TcpActors.Observability;
 
 /// <summary>
-/// Everything a run exports while it goes: the <c>TcpActors</c> meter (<see cref="RunMetrics"/>)
-/// read by an OTLP exporter and by the Prometheus endpoint, and the Serilog log
-/// (<see cref="KernelMessages"/>). Give it to the run as its <see cref="IRunObserver"/>; it
-/// passes each snapshot on to <c>next</c> (the live view). Call <see cref="OnCompleted"/> with
-/// the report, then dispose: that exports the last values over OTLP, stops <c>/metrics</c> and
-/// closes the log.
+/// Everything a run exports while it goes, on one generic host (<see cref="TelemetryHost"/>):
+/// the <c>TcpActors</c> meter (<see cref="RunMetrics"/>) read by an OTLP exporter and by
+/// OpenTelemetry's Prometheus exporter, the run's spans (<see cref="RunTrace"/>, over OTLP), and
+/// the Serilog log (<see cref="KernelMessages"/>: log.json, people's warnings and OTLP). Give it
+/// to the run as its <see cref="IRunObserver"/>; it passes each snapshot on to <c>next</c> (the
+/// live view). Call <see cref="OnCompleted"/> with the report, then dispose: that writes the
+/// trace, exports the last values over OTLP, stops <c>/metrics</c> and closes the log.
 /// </summary>
 public sealed class RunTelemetry : IRunObserver, IDisposable
 {
     private readonly IRunObserver? _next;
     private readonly RunMetrics? _metrics;
-    /// <summary>The meter provider; built in the background when nothing waits for it (OTLP only).</summary>
-    private readonly Task<MeterProvider>? _provider;
+    /// <summary>The host; started in the background when nothing waits for it (no metrics port).</summary>
+    private readonly Task<TelemetryHost>? _host;
+    /// <summary>The run's log events over OTLP (<c>--otlp</c>); outlives <see cref="_logger"/>.</summary>
+    private readonly Task<Logger>? _otlpLog;
     private readonly Scenario _scenario;
     private readonly string _shard;
     private readonly Simulation.Live.LiveControl? _live;
     private Logger? _logger;
     private KernelMessages? _messages;
+    private RunReport? _report;
     private int _disposed;
 
-    private RunTelemetry(Scenario scenario, string shard, Simulation.Live.LiveControl? live, IRunObserver? next, RunMetrics? metrics, Task<MeterProvider>? provider, MetricsEndpoint? endpoint, Logger? logger, KernelMessages? messages)
+    private RunTelemetry(Scenario scenario, string shard, Simulation.Live.LiveControl? live, IRunObserver? next, RunMetrics? metrics, Task<TelemetryHost>? host, Task<Logger>? otlpLog)
     {
         _scenario = scenario;
         _shard = shard;
         _live = live;
         _next = next;
         _metrics = metrics;
-        _provider = provider;
-        Endpoint = endpoint;
-        _logger = logger;
-        _messages = messages;
+        _host = host;
+        _otlpLog = otlpLog;
     }
 
-    /// <summary>The <c>/metrics</c> endpoint, when <see cref="TelemetryOptions.MetricsPort"/> was given.</summary>
-    public MetricsEndpoint? Endpoint { get; }
+    /// <summary>The <c>/metrics</c> endpoint, when a metrics port was given.</summary>
+    public MetricsEndpoint? Endpoint { get; private init; }
 
     /// <summary>The Prometheus scrape of the run's meter, when <c>/metrics</c> or <see cref="TelemetryOptions.Scrape"/> is on.</summary>
     public PrometheusScrape? Scrape { get; private init; }
@@ -54,48 +54,59 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
     /// <summary>The run's metrics, when OTLP or <c>/metrics</c> is on.</summary>
     public RunMetrics? Metrics => _metrics;
 
+    /// <summary>The run's trace, when OTLP is on: record the caller's phases in it.</summary>
+    public RunTrace? Trace { get; private init; }
+
     /// <summary>
-    /// Starts exporting for a run of <paramref name="scenario"/>: creates the meter and its readers,
-    /// binds <c>/metrics</c>, opens the log and logs the start.
+    /// Starts exporting for a run of <paramref name="scenario"/>: resolves the settings (command
+    /// line over environment over <c>appsettings.json</c>), starts the host with the meter and its
+    /// exporters, binds <c>/metrics</c>, opens the log and logs the start.
     /// </summary>
     /// <exception cref="MetricsEndpointException">The metrics port cannot be bound; nothing is left running.</exception>
+    /// <exception cref="TelemetrySettingsException">A setting from the environment or appsettings.json is not valid.</exception>
     public static RunTelemetry Start(Scenario scenario, TelemetryOptions options, IRunObserver? next = null)
     {
+        var started = options.Started ?? DateTime.UtcNow;
+        var settings = TelemetrySettings.Resolve(options);
         RunMetrics? metrics = null;
-        Task<MeterProvider>? provider = null;
-        MetricsEndpoint? endpoint = null;
-        Logger? logger = null;
-        PrometheusScrape? scrape = null;
+        Task<TelemetryHost>? host = null;
+        Task<Logger>? otlpLog = null;
         try
         {
-            if (options.Otlp is not null || options.MetricsPort is not null || options.Scrape)
+            bool prometheus = settings.MetricsPort is not null || options.Scrape;
+            if (settings.Otlp is not null || prometheus)
             {
                 metrics = new RunMetrics(scenario.Name, options.Shard, new ChaosProgress(scenario, options.LiveControl));
-                if (options.MetricsPort is not null || options.Scrape) scrape = new PrometheusScrape();
-                // Loading and setting up the SDK and the OTLP exporter takes 0.1-0.15 s (assembly
-                // loading, JIT): do it while the run starts. Nothing is lost: the instruments read
-                // the latest snapshot whenever the provider first collects, and a scrape waits for
-                // the provider (PrometheusScrape.Collect).
-                var building = Task.Run(() => BuildProvider(options.Otlp, options.OtlpExportInterval, scrape));
-                provider = building;
-                scrape?.CollectsAfter(building);
-                if (options.MetricsPort is { } port) endpoint = MetricsEndpoint.Start(port, scrape!);
+                // The host's own log (Kestrel's, the SDK's): warnings for people, like the run's.
+                var people = options.People;
+                var peopleLevel = options.PeopleLog ? Serilog.Events.LogEventLevel.Warning : (Serilog.Events.LogEventLevel?)null;
+                // Loading and starting the host, the SDK and the exporters takes 0.1-0.2 s
+                // (assembly loading, JIT): do it while the run starts. Nothing is lost: the
+                // instruments read the latest snapshot whenever the provider first collects, the
+                // spans are written at the end, and a scrape waits for the host
+                // (PrometheusScrape.Collect). A metrics port is bound first, synchronously: a port
+                // in use is a usage error, and nothing may be written then.
+                host = settings.MetricsPort is not null
+                    ? Task.FromResult(TelemetryHost.Start(settings, prometheus, RunLog.Create(null, people, peopleLevel)))
+                    : Task.Run(() => TelemetryHost.Start(settings, prometheus, RunLog.Create(null, people, peopleLevel)));
             }
-            KernelMessages? messages = null;
-            if (options.LogFile is not null || options.PeopleLog)
+            // In the background too: the OTLP sink loads gRPC and protobuf (PendingLoggerSink).
+            if (settings.Otlp is { } otlp) otlpLog = Task.Run(() => RunLog.Otlp(otlp, settings.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : "tcpactors"));
+            var telemetry = new RunTelemetry(scenario, options.Shard, options.LiveControl, next, metrics, host, otlpLog)
             {
-                logger = RunLog.Create(options.LogFile, options.People, options.PeopleLog ? Serilog.Events.LogEventLevel.Warning : null);
-                messages = new KernelMessages(logger, scenario, options.Shard, options.LiveControl);
-            }
-            return new RunTelemetry(scenario, options.Shard, options.LiveControl, next, metrics, provider, endpoint, logger, messages) { Scrape = scrape };
+                Scrape = prometheus ? new PrometheusScrape(host!) : null,
+                Endpoint = settings.MetricsPort is not null ? new MetricsEndpoint(host!.Result.MetricsPort!.Value) : null,
+                Trace = settings.Otlp is not null ? new RunTrace(started) : null,
+            };
+            if (options.LogFile is not null || options.PeopleLog) telemetry.StartLog(options.LogFile, options.People, options.PeopleLog);
+            return telemetry;
         }
         catch
         {
-            endpoint?.Dispose();
-            // The provider may still be building; it goes once built (a failed build has nothing to dispose).
-            provider?.ContinueWith(static built => { if (built.IsCompletedSuccessfully) built.Result.Dispose(); }, TaskScheduler.Default).Wait();
+            // The host may still be starting; it goes once started (a failed start has nothing to dispose).
+            host?.ContinueWith(static started => { if (started.IsCompletedSuccessfully) started.Result.Dispose(); }, TaskScheduler.Default).Wait();
             metrics?.Dispose();
-            logger?.Dispose();
+            otlpLog?.ContinueWith(static built => { if (built.IsCompletedSuccessfully) built.Result.Dispose(); }, TaskScheduler.Default).Wait();
             throw;
         }
     }
@@ -108,38 +119,16 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
     public void StartLog(string? logFile, TextWriter? people, bool peopleLog = true)
     {
         if (_logger is not null) throw new InvalidOperationException("the log is already open");
-        _logger = RunLog.Create(logFile, people, peopleLog ? Serilog.Events.LogEventLevel.Warning : null);
+        _logger = RunLog.Create(logFile, people, peopleLog ? Serilog.Events.LogEventLevel.Warning : null, _otlpLog);
         _messages = new KernelMessages(_logger, _scenario, _shard, _live);
     }
 
-    private static MeterProvider BuildProvider(OtlpTarget? otlp, TimeSpan? exportInterval, PrometheusScrape? scrape)
-    {
-        var builder = Sdk.CreateMeterProviderBuilder()
-            .AddMeter(TcpActorsMetrics.MeterName)
-            // Later detectors win a merge, so OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES override the default name.
-            .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService("tcpactors").AddEnvironmentVariableDetector());
-        if (otlp is not null)
-        {
-            builder.AddOtlpExporter((exporter, reader) =>
-            {
-                exporter.Endpoint = otlp.Endpoint;
-                exporter.Protocol = otlp.Protocol;
-                if (exportInterval is { } every)
-                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)every.TotalMilliseconds;
-                else if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_METRIC_EXPORT_INTERVAL")))
-                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 1000;
-                reader.TemporalityPreference = MetricReaderTemporalityPreference.Cumulative;
-            });
-        }
-        if (scrape is not null) builder.AddReader(scrape.Reader);
-        return builder.Build();
-    }
-
-    /// <summary>Publishes the sample to the instruments and the log, then to the next observer.</summary>
+    /// <summary>Publishes the sample to the instruments, the log and the trace, then to the next observer.</summary>
     public void OnSample(LiveSnapshot snapshot)
     {
         _metrics?.OnSample(snapshot);
         _messages?.OnSample(snapshot);
+        Trace?.OnSample(snapshot.Now);
         _next?.OnSample(snapshot);
     }
 
@@ -156,15 +145,20 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
     /// </summary>
     public void RecordDurations(RunReport report)
     {
+        _report = report;
         // The histograms are synchronous instruments: a value recorded before the provider
-        // listens is lost, so the provider built in the background must be there first.
-        _provider?.Wait();
+        // listens is lost, so the host started in the background must be there first.
+        _host?.Wait();
         _metrics?.RecordDurations(report);
         _metrics?.OnEnded(TimeSpan.FromSeconds(report.VirtualSeconds));
     }
 
     /// <summary>Logs the end of the run (the summary line and what a kernel would have warned of).</summary>
-    public void LogEnd(RunReport report) => _messages?.OnCompleted(report);
+    public void LogEnd(RunReport report)
+    {
+        _report = report;
+        _messages?.OnCompleted(report);
+    }
 
     /// <summary>
     /// Closes the log (after <see cref="LogEnd"/>): log.json is whole from then on, while
@@ -176,15 +170,25 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
         Interlocked.Exchange(ref _logger, null)?.Dispose();
     }
 
-    /// <summary>Exports the last values (OTLP), stops <c>/metrics</c>, closes the log.</summary>
+    /// <summary>Writes the trace, exports the last values (OTLP), stops <c>/metrics</c>, closes the log.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        // The endpoint first: a scrape must not find the provider gone. The provider's shutdown
-        // makes the OTLP reader export once more, so the meter must still be alive then.
-        Endpoint?.Dispose();
-        _provider?.GetAwaiter().GetResult().Dispose();
-        _metrics?.Dispose();
-        CloseLog();
+        try
+        {
+            if (_host is not null && Trace is not null && _host.Wait(TimeSpan.FromSeconds(30)) && _host.IsCompletedSuccessfully)
+                Trace.Emit(_scenario, _shard, _report);
+            // Stopping the host stops /metrics, then disposes the providers, which makes the OTLP
+            // readers export once more and flushes the spans: the meter must still be alive then.
+            Scrape?.Stop();
+            if (_host is not null && _host.Wait(TimeSpan.FromSeconds(30)) && _host.IsCompletedSuccessfully) _host.Result.Dispose();
+        }
+        finally
+        {
+            _metrics?.Dispose();
+            CloseLog();
+            // Sends the log events still batched; after log.json is closed, so a slow collector never holds the file.
+            if (_otlpLog is not null && _otlpLog.Wait(TimeSpan.FromSeconds(30)) && _otlpLog.IsCompletedSuccessfully) _otlpLog.Result.Dispose();
+        }
     }
 }

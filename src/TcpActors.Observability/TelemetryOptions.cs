@@ -8,12 +8,12 @@ public sealed record TelemetryOptions
     /// <summary>The <c>shard</c> attribute: the <c>--shard</c> index, <c>0</c> for a one-shard run, <c>all</c> for shards summed in one process.</summary>
     public string Shard { get; init; } = "0";
 
-    /// <summary>Send metrics over OTLP (<c>--otlp URL</c>); null sends none.</summary>
+    /// <summary>Send metrics, logs and traces over OTLP (<c>--otlp URL</c>); null: <c>TCPACTORS_OTLP</c> or appsettings.json's <c>Otlp</c>, else none.</summary>
     public OtlpTarget? Otlp { get; init; }
 
     /// <summary>
     /// Serve <c>/metrics</c> on 127.0.0.1 at this port while the run goes (<c>--metrics-port N</c>;
-    /// 0 picks a free port); null serves nothing.
+    /// 0 picks a free port); null: <c>TCPACTORS_METRICSPORT</c> or appsettings.json's <c>MetricsPort</c>, else nothing.
     /// </summary>
     public int? MetricsPort { get; init; }
 
@@ -28,6 +28,9 @@ public sealed record TelemetryOptions
     /// <c>OTEL_METRIC_EXPORT_INTERVAL</c> says otherwise.
     /// </summary>
     public TimeSpan? OtlpExportInterval { get; init; }
+
+    /// <summary>When the run began (the command's start: the root span's start); null: when the telemetry starts.</summary>
+    public DateTime? Started { get; init; }
 
     /// <summary>Write the compact JSON log here (<c>log.json</c> in the run directory); null writes none.</summary>
     public string? LogFile { get; init; }

@@ -45,6 +45,7 @@ internal static class RunCommand
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
         var phases = PhaseTimings.FromEnvironment(error);
+        var commandStarted = DateTime.UtcNow; // the root span's start (--otlp: RunTrace)
 
         var loaded = ScenarioSource.Load(parse.GetValue(options.Scenario));
         if (!loaded.Succeeded)
@@ -109,6 +110,7 @@ internal static class RunCommand
         double timeScale = parse.GetValue(options.TimeScale) ?? 1;
 
         var latest = new LatestSnapshot();
+        var loadedAt = DateTime.UtcNow;
         // Metrics first: a --metrics-port in use is a usage error, and nothing may be written then.
         RunTelemetry telemetry;
         try
@@ -121,12 +123,15 @@ internal static class RunCommand
                 Scrape = dashboardOn,
                 PeopleLog = false,
                 LiveControl = live,
+                Started = commandStarted,
             }, next: latest);
         }
-        catch (MetricsEndpointException e)
+        catch (Exception e) when (e is MetricsEndpointException or TelemetrySettingsException)
         {
             return Usage(error, e.Message);
         }
+        telemetry.Trace?.Phase("load scenario", commandStarted, loadedAt);
+        telemetry.Trace?.Phase("start telemetry", loadedAt, DateTime.UtcNow);
         phases?.Mark("telemetry started");
         // The dashboard binds before anything is written too: its port in use is a usage error.
         DashboardServer? dashboard = null;
@@ -203,6 +208,7 @@ internal static class RunCommand
                 TimeScale = timeScale,
                 LiveControl = live,
             };
+            var simulateStarted = DateTime.UtcNow;
             var run = Task.Factory.StartNew(
                 () =>
                 {
@@ -214,6 +220,7 @@ internal static class RunCommand
             LiveView.Follow(run, latest, mode, heading, console, output);
             RunReport report = run.GetAwaiter().GetResult();
             phases?.Mark("simulation run");
+            telemetry.Trace?.Phase(RunTrace.SimulatePhase, simulateStarted, DateTime.UtcNow);
 
             trace?.Complete();
             pcap?.Complete();
@@ -225,6 +232,8 @@ internal static class RunCommand
             // comes first: log.json must be whole before the directory moves into place.
             telemetry.LogEnd(report);
             telemetry.CloseLog();
+            // The trace is written when the telemetry ends, so that end waits for the run directory's phase to be recorded.
+            var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             exported = Task.Run(() =>
             {
                 try
@@ -237,13 +246,24 @@ internal static class RunCommand
                 }
                 finally
                 {
+                    if (telemetry.Trace is not null) written.Task.Wait();
                     telemetry.Dispose();
                     phases?.Mark("final export (background)");
                 }
             });
-            RunDirectory.Write(report, directory.StagingPath, csv);
-            HtmlReport.Write(report, ladders.Ladders, directory.StagingPath);
-            directory.Publish();
+            try
+            {
+                using (telemetry.Trace?.Begin("write run directory"))
+                {
+                    RunDirectory.Write(report, directory.StagingPath, csv);
+                    HtmlReport.Write(report, ladders.Ladders, directory.StagingPath);
+                    directory.Publish();
+                }
+            }
+            finally
+            {
+                written.TrySetResult();
+            }
             phases?.Mark("run directory written");
             phases?.Threads();
 

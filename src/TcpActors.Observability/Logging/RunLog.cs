@@ -2,6 +2,8 @@ using Serilog;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Display;
+using Serilog.Sinks.OpenTelemetry;
+using TcpActors.Observability.Metrics;
 
 namespace TcpActors.Observability.Logging;
 
@@ -25,9 +27,11 @@ public static class RunLog
     /// console's standard error through Serilog.Sinks.Console. <paramref name="peopleLevel"/>
     /// null writes nothing for people.
     /// </summary>
-    public static Logger Create(string? jsonFile, TextWriter? people, LogEventLevel? peopleLevel = LogEventLevel.Warning)
+    public static Logger Create(string? jsonFile, TextWriter? people, LogEventLevel? peopleLevel = LogEventLevel.Warning, Task<Logger>? alsoTo = null)
     {
         var config = new LoggerConfiguration().MinimumLevel.Information().Enrich.FromLogContext();
+        // Not owned: the OTLP logger outlives this one, so that closing log.json never waits on the network.
+        if (alsoTo is not null) config.WriteTo.Sink(new PendingLoggerSink(alsoTo));
         if (jsonFile is not null)
         {
             config.WriteTo.Async(a => a.File(new CompactJsonFormatter(), jsonFile), bufferSize: 10_000, blockWhenFull: true);
@@ -45,5 +49,24 @@ public static class RunLog
             }
         }
         return config.CreateLogger();
+    }
+
+    /// <summary>
+    /// A logger that sends every event of Information and up over OTLP (Serilog.Sinks.OpenTelemetry)
+    /// to the collector of <paramref name="target"/>: the same one as the metrics, at its logs
+    /// path for OTLP/HTTP. The sink batches in the background; disposing it sends what is left.
+    /// </summary>
+    public static Logger Otlp(OtlpTarget target, string serviceName)
+    {
+        return new LoggerConfiguration().MinimumLevel.Information()
+            .WriteTo.OpenTelemetry(o =>
+            {
+                // Endpoint null: the sink derives no traces endpoint; our spans go through the SDK (RunTrace).
+                o.Endpoint = null;
+                o.LogsEndpoint = target.EndpointFor(OtlpTarget.HttpLogsPath).ToString();
+                o.Protocol = target.Protocol == OpenTelemetry.Exporter.OtlpExportProtocol.Grpc ? OtlpProtocol.Grpc : OtlpProtocol.HttpProtobuf;
+                o.ResourceAttributes = new Dictionary<string, object> { ["service.name"] = serviceName };
+            }, ignoreEnvironment: true)
+            .CreateLogger();
     }
 }

@@ -51,6 +51,25 @@ public sealed record OtlpTarget(Uri Endpoint, OtlpExportProtocol Protocol)
         return true;
     }
 
+    /// <summary>The signal path of OTLP/HTTP logs.</summary>
+    public const string HttpLogsPath = "/v1/logs";
+
+    /// <summary>The signal path of OTLP/HTTP traces.</summary>
+    public const string HttpTracesPath = "/v1/traces";
+
+    /// <summary>
+    /// Where logs and traces go: the same collector as the metrics. gRPC has one endpoint for
+    /// every signal; OTLP/HTTP has one path per signal (OTLP specification, "OTLP/HTTP Request"),
+    /// so a metrics URL ending in <c>/v1/metrics</c> gets the other signal's path instead.
+    /// </summary>
+    public Uri EndpointFor(string httpSignalPath)
+    {
+        if (Protocol == OtlpExportProtocol.Grpc) return Endpoint;
+        string path = Endpoint.AbsolutePath;
+        string prefix = path.EndsWith(HttpMetricsPath, StringComparison.Ordinal) ? path[..^HttpMetricsPath.Length] : path.TrimEnd('/');
+        return new UriBuilder(Endpoint) { Path = prefix + httpSignalPath }.Uri;
+    }
+
     /// <summary><c>grpc</c> or <c>http/protobuf</c>.</summary>
     public string ProtocolName => Protocol == OtlpExportProtocol.Grpc ? "grpc" : "http/protobuf";
 }

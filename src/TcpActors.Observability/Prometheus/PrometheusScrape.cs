@@ -1,47 +1,58 @@
-using OpenTelemetry.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace TcpActors.Observability.Prometheus;
 
 /// <summary>
-/// A pull reader of the run's meter provider: each <see cref="Collect"/> (one per scrape of
-/// <c>/metrics</c>) makes the provider observe every instrument and returns the exposition text.
-/// It is a reader beside the OTLP one, so Prometheus and OTLP show the same numbers.
+/// The run's Prometheus exposition as text, for a server other than the run's own
+/// <c>/metrics</c> (the dashboard's): each <see cref="Collect"/> sends one in-process request,
+/// without a socket, through OpenTelemetry's Prometheus scraping middleware on the run's
+/// <see cref="TelemetryHost"/>, so the text is the exporter's own, from the same meter provider
+/// that feeds OTLP.
 /// </summary>
 public sealed class PrometheusScrape
 {
-    private readonly PrometheusTextExporter _exporter = new();
-    private readonly Lock _lock = new();
+    /// <summary>The host, being started in the background when nothing waits for it (<see cref="RunTelemetry"/>).</summary>
+    private readonly Task<TelemetryHost> _host;
+    private readonly Lazy<RequestDelegate> _pipeline;
+    private volatile bool _stopped;
 
-    /// <summary>The building of the provider this reader is added to, when that happens in the background.</summary>
-    private Task? _providerBuilt;
-
-    /// <summary>Creates the reader; add <see cref="Reader"/> to a meter provider.</summary>
-    public PrometheusScrape()
+    internal PrometheusScrape(Task<TelemetryHost> host)
     {
-        Reader = new BaseExportingMetricReader(_exporter) { TemporalityPreference = MetricReaderTemporalityPreference.Cumulative };
+        _host = host;
+        _pipeline = new Lazy<RequestDelegate>(() =>
+        {
+            var app = new ApplicationBuilder(_host.GetAwaiter().GetResult().Services);
+            app.UseOpenTelemetryPrometheusScrapingEndpoint();
+            return app.Build();
+        });
     }
 
-    /// <summary>The reader to add to the meter provider (Prometheus wants cumulative values).</summary>
-    public MetricReader Reader { get; }
-
-    /// <summary>The content type of the text exposition format.</summary>
+    /// <summary>The content type of the text exposition format the exporter answers a plain request with.</summary>
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    /// <summary>
-    /// The provider this reader belongs to is being built in the background (<see cref="RunTelemetry"/>):
-    /// a scrape that comes first waits for it rather than answering empty.
-    /// </summary>
-    public void CollectsAfter(Task providerBuilt) => _providerBuilt = providerBuilt;
-
-    /// <summary>Collects now and returns the metrics as Prometheus text; empty once the provider is gone.</summary>
+    /// <summary>Collects now and returns the metrics as Prometheus text; empty once the run's telemetry is gone.</summary>
     public string Collect()
     {
-        // A failed build is reported where the provider is used (RunTelemetry); here it is only "no metrics".
-        if (_providerBuilt is { IsCompleted: false } building) ((IAsyncResult)building).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(5));
-        // Scrapes may overlap; one collection at a time keeps each text whole.
-        lock (_lock)
+        if (_stopped) return "";
+        // A failed start is reported where the host is used (RunTelemetry); here it is only "no metrics".
+        if (!_host.Wait(TimeSpan.FromSeconds(5)) || !_host.IsCompletedSuccessfully) return "";
+        var context = new DefaultHttpContext();
+        context.Request.Method = HttpMethods.Get;
+        context.Request.Path = "/metrics";
+        using var body = new MemoryStream();
+        context.Response.Body = body;
+        try
         {
-            return Reader.Collect(timeoutMilliseconds: 5000) ? _exporter.LastText : "";
+            _pipeline.Value(context).GetAwaiter().GetResult();
         }
+        catch (ObjectDisposedException)
+        {
+            return ""; // the host stopped meanwhile
+        }
+        return context.Response.StatusCode == StatusCodes.Status200OK ? System.Text.Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length) : "";
     }
+
+    /// <summary>The host is stopping: later collections answer empty.</summary>
+    internal void Stop() => _stopped = true;
 }

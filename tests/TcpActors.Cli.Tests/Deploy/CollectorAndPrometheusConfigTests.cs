@@ -29,6 +29,24 @@ public sealed class CollectorAndPrometheusConfigTests
         Assert.Equal("0.0.0.0:4318", YamlFile.Str(config, "receivers.otlp.protocols.http.endpoint"));
     }
 
+    [Theory]
+    [InlineData("logs")]
+    [InlineData("traces")]
+    public void The_collector_takes_logs_and_traces_over_otlp_too_and_prints_them_with_the_debug_exporter(string signal)
+    {
+        var config = YamlFile.Load("deploy/otel-collector/config.yaml");
+
+        var pipeline = YamlFile.Map(config, $"service.pipelines.{signal}");
+        foreach (string kind in s_componentKinds)
+        {
+            var defined = YamlFile.Keys(config, kind);
+            foreach (string component in YamlFile.Strs(pipeline, kind))
+                Assert.True(defined.Contains(component), $"the {signal} pipeline names {kind} '{component}', which is not defined");
+        }
+        Assert.Equal(["otlp"], YamlFile.Strs(pipeline, "receivers"));
+        Assert.Equal(["debug"], YamlFile.Strs(pipeline, "exporters"));
+    }
+
     [Fact]
     public void Prometheus_scrapes_the_collectors_prometheus_exporter_by_its_compose_service_name_and_port()
     {

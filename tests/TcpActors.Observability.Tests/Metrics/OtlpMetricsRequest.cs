@@ -57,21 +57,37 @@ internal sealed class OtlpMetricsRequest
         return result;
     }
 
-    private static Dictionary<string, string> Attributes(ReadOnlyMemory<byte> message, int field)
+    internal static Dictionary<string, string> Attributes(ReadOnlyMemory<byte> message, int field)
     {
         var attributes = new Dictionary<string, string>();
         foreach (var kv in Fields(message, field)) { var (k, v) = KeyValue(kv); attributes[k] = v; }
         return attributes;
     }
 
-    // KeyValue { key = 1; AnyValue value = 2 { string_value = 1 } }
-    private static (string Key, string Value) KeyValue(ReadOnlyMemory<byte> kv) =>
-        (Strings(kv, 1).First(), Fields(kv, 2).Select(v => Strings(v, 1).FirstOrDefault() ?? "").FirstOrDefault() ?? "");
+    // KeyValue { key = 1; AnyValue value = 2 }
+    internal static (string Key, string Value) KeyValue(ReadOnlyMemory<byte> kv) =>
+        (Strings(kv, 1).First(), Fields(kv, 2).Select(AnyValue).FirstOrDefault() ?? "");
 
-    private static IEnumerable<string> Strings(ReadOnlyMemory<byte> message, int field) =>
+    /// <summary>AnyValue { string_value = 1; bool_value = 2; int_value = 3; double_value = 4 } as invariant text.</summary>
+    internal static string AnyValue(ReadOnlyMemory<byte> value)
+    {
+        foreach (var (number, _, payload) in Walk(value))
+        {
+            switch (number)
+            {
+                case 1: return Encoding.UTF8.GetString(payload.Span);
+                case 2: { int at = 0; return Varint(payload.Span, ref at) != 0 ? "true" : "false"; }
+                case 3: { int at = 0; return ((long)Varint(payload.Span, ref at)).ToString(System.Globalization.CultureInfo.InvariantCulture); }
+                case 4: return BitConverter.Int64BitsToDouble(BinaryPrimitives.ReadInt64LittleEndian(payload.Span)).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        return "";
+    }
+
+    internal static IEnumerable<string> Strings(ReadOnlyMemory<byte> message, int field) =>
         Fields(message, field).Select(f => Encoding.UTF8.GetString(f.Span));
 
-    private static long Fixed64(ReadOnlyMemory<byte> message, int field)
+    internal static long Fixed64(ReadOnlyMemory<byte> message, int field)
     {
         long value = 0;
         foreach (var (number, wireType, payload) in Walk(message))
@@ -81,7 +97,7 @@ internal sealed class OtlpMetricsRequest
         return value;
     }
 
-    private static IEnumerable<ReadOnlyMemory<byte>> Fields(ReadOnlyMemory<byte> message, int field)
+    internal static IEnumerable<ReadOnlyMemory<byte>> Fields(ReadOnlyMemory<byte> message, int field)
     {
         foreach (var (number, wireType, payload) in Walk(message))
         {
@@ -90,7 +106,7 @@ internal sealed class OtlpMetricsRequest
     }
 
     /// <summary>The fields of a message: number, wire type and payload (fixed bytes or the length-delimited content).</summary>
-    private static IEnumerable<(int Number, int WireType, ReadOnlyMemory<byte> Payload)> Walk(ReadOnlyMemory<byte> message)
+    internal static IEnumerable<(int Number, int WireType, ReadOnlyMemory<byte> Payload)> Walk(ReadOnlyMemory<byte> message)
     {
         int at = 0;
         while (at < message.Length)
@@ -123,7 +139,7 @@ internal sealed class OtlpMetricsRequest
         }
     }
 
-    private static ulong Varint(ReadOnlySpan<byte> bytes, ref int at)
+    internal static ulong Varint(ReadOnlySpan<byte> bytes, ref int at)
     {
         ulong value = 0;
         for (int shift = 0; ; shift += 7)

@@ -8,16 +8,19 @@ using Microsoft.Extensions.DependencyInjection;
 namespace TcpActors.Observability.Tests.Metrics;
 
 /// <summary>
-/// An OTLP metrics receiver in the test process: Kestrel on a free loopback port. Over HTTP/1.1,
-/// OTLP/HTTP: POST <c>/v1/metrics</c> with <c>application/x-protobuf</c> bodies. Over HTTP/2
-/// without TLS, OTLP/gRPC: the unary call <c>MetricsService/Export</c>, whose body is one
-/// length-prefixed message (gRPC over HTTP/2, "Length-Prefixed-Message"). Each request's
-/// protobuf message is kept.
+/// An OTLP receiver in the test process: Kestrel on a free loopback port. Over HTTP/1.1,
+/// OTLP/HTTP: POST <c>/v1/metrics</c>, <c>/v1/logs</c> and <c>/v1/traces</c> with
+/// <c>application/x-protobuf</c> bodies. Over HTTP/2 without TLS, OTLP/gRPC: the unary calls
+/// <c>MetricsService/Export</c>, <c>LogsService/Export</c> and <c>TraceService/Export</c>, whose
+/// body is one length-prefixed message (gRPC over HTTP/2, "Length-Prefixed-Message"). Each
+/// request's protobuf message is kept, per signal.
 /// </summary>
 internal sealed class OtlpReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly List<byte[]> _bodies = [];
+    private readonly List<byte[]> _logBodies = [];
+    private readonly List<byte[]> _traceBodies = [];
 
     private OtlpReceiver(WebApplication app, int port)
     {
@@ -33,12 +36,30 @@ internal sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>The URL to give <c>--otlp</c> for gRPC.</summary>
     public string GrpcUrl => $"http://127.0.0.1:{Port}";
 
-    /// <summary>The request bodies received so far, in order.</summary>
+    /// <summary>The metrics request bodies received so far, in order.</summary>
     public IReadOnlyList<byte[]> Bodies
     {
         get
         {
             lock (_bodies) return [.. _bodies];
+        }
+    }
+
+    /// <summary>The logs request bodies received so far, in order.</summary>
+    public IReadOnlyList<byte[]> LogBodies
+    {
+        get
+        {
+            lock (_bodies) return [.. _logBodies];
+        }
+    }
+
+    /// <summary>The traces request bodies received so far, in order.</summary>
+    public IReadOnlyList<byte[]> TraceBodies
+    {
+        get
+        {
+            lock (_bodies) return [.. _traceBodies];
         }
     }
 
@@ -51,29 +72,37 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         var app = builder.Build();
         OtlpReceiver? receiver = null;
         app.UseRouting();
-        app.MapPost("/v1/metrics", async (HttpContext context) =>
+        foreach (var (signal, service) in (ReadOnlySpan<(string, string)>)[("metrics", "metrics.v1.MetricsService"), ("logs", "logs.v1.LogsService"), ("traces", "trace.v1.TraceService")])
         {
-            using var body = new MemoryStream();
-            await context.Request.Body.CopyToAsync(body);
-            lock (receiver!._bodies) receiver._bodies.Add(body.ToArray());
-            // An empty ExportMetricsServiceResponse: full success (OTLP specification, "Full Success").
-            context.Response.ContentType = "application/x-protobuf";
-        });
-        app.MapPost("/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", async (HttpContext context) =>
-        {
-            using var body = new MemoryStream();
-            await context.Request.Body.CopyToAsync(body);
-            byte[] frame = body.ToArray();
-            // 1 byte compressed flag (0), 4 bytes big-endian length, the message.
-            int length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(1, 4));
-            lock (receiver!._bodies) receiver._bodies.Add(frame.AsSpan(5, length).ToArray());
-            context.Response.ContentType = "application/grpc";
-            await context.Response.Body.WriteAsync(new byte[5]); // an empty ExportMetricsServiceResponse
-            context.Response.AppendTrailer("grpc-status", "0");
-        });
+            app.MapPost($"/v1/{signal}", async (HttpContext context) =>
+            {
+                using var body = new MemoryStream();
+                await context.Request.Body.CopyToAsync(body);
+                receiver!.Keep(signal, body.ToArray());
+                // An empty Export…ServiceResponse: full success (OTLP specification, "Full Success").
+                context.Response.ContentType = "application/x-protobuf";
+            });
+            app.MapPost($"/opentelemetry.proto.collector.{service}/Export", async (HttpContext context) =>
+            {
+                using var body = new MemoryStream();
+                await context.Request.Body.CopyToAsync(body);
+                byte[] frame = body.ToArray();
+                // 1 byte compressed flag (0), 4 bytes big-endian length, the message.
+                int length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(1, 4));
+                receiver!.Keep(signal, frame.AsSpan(5, length).ToArray());
+                context.Response.ContentType = "application/grpc";
+                await context.Response.Body.WriteAsync(new byte[5]); // an empty Export…ServiceResponse
+                context.Response.AppendTrailer("grpc-status", "0");
+            });
+        }
         receiver = new OtlpReceiver(app, port);
         await app.StartAsync();
         return receiver;
+    }
+
+    private void Keep(string signal, byte[] message)
+    {
+        lock (_bodies) (signal switch { "metrics" => _bodies, "logs" => _logBodies, _ => _traceBodies }).Add(message);
     }
 
     public async ValueTask DisposeAsync()
