@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using TcpActors.Tests;
 
 namespace TcpActors.Observability.Tests.Dashboard;
 
@@ -25,7 +26,7 @@ internal sealed class Chromium : IAsyncDisposable
 
     public static async Task<Chromium> LaunchAsync()
     {
-        Assert.True(File.Exists(ExecutablePath), $"{ExecutablePath} is missing: install the Debian package chromium (.ci/apt-packages)");
+        RequiredProgram.Find(ExecutablePath);
         string profile = Path.Combine(Path.GetTempPath(), "tcpactors-chromium-" + Guid.NewGuid().ToString("N"));
         var playwright = await Playwright.CreateAsync();
         try
