@@ -67,7 +67,11 @@ internal static class MergeCommand
             RunDirectory.Write(merged, target.StagingPath);
             target.Publish();
 
-            if (!parse.GetValue(quiet)) RunCommand.ConsoleFor(stdout).Write(RunSummary.Render(merged));
+            if (!parse.GetValue(quiet))
+            {
+                RunCommand.ConsoleFor(stdout).Write(RunSummary.Render(merged));
+                if (RunSummary.StillOpen(merged) is { } stillOpen) stdout.WriteLine(stillOpen);
+            }
             stdout.WriteLine($"digest: {merged.Digest}");
             stdout.WriteLine($"run directory: {target.FinalPath}");
             if (merged.ShardIndexes.Count != merged.Shards)

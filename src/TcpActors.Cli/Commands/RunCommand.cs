@@ -46,6 +46,11 @@ internal static class RunCommand
         var error = parse.InvocationConfiguration.Error;
         var phases = PhaseTimings.FromEnvironment(error);
 
+        if (ScenarioSource.Unknown(parse.GetValue(options.Scenario)) is { } unknown)
+        {
+            error.WriteLine($"tcpactors: {unknown}");
+            return ExitCode.BadInput;
+        }
         var loaded = ScenarioSource.Load(parse.GetValue(options.Scenario));
         if (!loaded.Succeeded)
         {
@@ -235,6 +240,7 @@ internal static class RunCommand
             phases?.Threads();
 
             console.Write(RunSummary.Render(report));
+            if (RunSummary.StillOpen(report, scenario.Tcp) is { } stillOpen) output.WriteLine(stillOpen);
             output.WriteLine($"digest: {report.Digest}");
             if (trace is not null) output.WriteLine($"trace: {trace.FinalPath(directory)}");
             if (pcapPath is not null) output.WriteLine($"pcap: {pcapPath}");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using TcpActors.Cli.Output;
 using TcpActors.Cli.Swarm;
 using TcpActors.Simulation.Scenarios;
 using TcpActors.Simulation.Swarm;
@@ -51,8 +52,12 @@ internal static class SwarmCommand
             CustomParser = r =>
             {
                 string text = r.Tokens[0].Value;
-                if (UnitSyntax.TryParseDuration(text, out var value) && value >= SwarmScenario.MinActiveDuration) return value;
-                r.AddError($"--duration must be a duration of at least {SwarmScenario.MinActiveDuration.TotalSeconds:0}s, such as 60s or 2m; got '{text}'");
+                if (!UnitSyntax.TryParseDuration(text, out var value))
+                    r.AddError($"--duration must be a duration with a unit, such as 60s or 2m; got '{text}'");
+                else if (value < SwarmScenario.MinActiveDuration)
+                    r.AddError($"--duration {text} is too short: a seed's active phase needs at least {SwarmScenario.MinActiveDuration.TotalSeconds:0}s");
+                else
+                    return value;
                 return TimeSpan.Zero;
             },
         };
@@ -101,7 +106,7 @@ internal static class SwarmCommand
                 error.WriteLine($"tcpactors: --out {dir} is a file, not a directory");
                 return ExitCode.BadInput;
             }
-            output.WriteLine($"tcpactors swarm --seeds {count} --from {first}{SettingsArguments(settings)}: {count} seeds on {workers} threads");
+            output.WriteLine($"tcpactors swarm --seeds {count} --from {first}{SettingsArguments(settings)}: {Counted.Of(count, "seed")} on {Counted.Of(workers, "thread")}");
 
             bool terminal = !parse.GetValue(quiet) && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
             var bar = new SwarmProgress(output, count, parse.GetValue(quiet) ? SwarmProgress.Mode.Quiet : terminal ? SwarmProgress.Mode.Terminal : SwarmProgress.Mode.Lines);
@@ -112,7 +117,7 @@ internal static class SwarmCommand
             SwarmTable.Write(output, report);
             var failed = report.Failed;
             if (failed.Count > 0) WriteFailures(error, failed, dir, settings);
-            output.WriteLine($"{report.Seeds.Count} seeds, {report.Seeds.Count - failed.Count} passed, {failed.Count} failed in {report.WallSeconds:0.0}s wall");
+            output.WriteLine($"{Counted.Of(report.Seeds.Count, "seed")}, {report.Seeds.Count - failed.Count} passed, {failed.Count} failed in {report.WallSeconds:0.0}s wall");
             if (interruption.Token.IsCancellationRequested)
             {
                 error.WriteLine($"tcpactors: interrupted after {report.Seeds.Count} of {count} seeds");
