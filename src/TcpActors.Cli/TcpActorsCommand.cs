@@ -5,7 +5,7 @@ namespace TcpActors.Cli;
 
 /// <summary>
 /// The <c>tcpactors</c> command line (DESIGN.md §8): <c>run</c>, <c>validate</c>, <c>scenarios</c>,
-/// <c>merge</c> and <c>trace</c>, <c>--help</c> everywhere. Parse errors are usage errors and exit with
+/// <c>merge</c>, <c>swarm</c> and <c>trace</c>, <c>--help</c> everywhere. Parse errors are usage errors and exit with
 /// <see cref="ExitCode.BadInput"/> — System.CommandLine's own default would be 1, which this
 /// command reserves for invariant violations.
 /// </summary>
@@ -30,11 +30,21 @@ internal static class TcpActorsCommand
     public static int Invoke(string[] args, TextWriter output, TextWriter error)
     {
         var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0 && parse.CommandResult.Command is RootCommand root)
+        {
+            // At the top level only the command can be wrong; System.CommandLine would report both
+            // "Required command was not provided" and the unknown word: say it once, with the choices.
+            string commands = string.Join(", ", root.Subcommands.Select(c => c.Name));
+            string? word = parse.UnmatchedTokens.Count > 0 ? parse.UnmatchedTokens[0] : null;
+            error.WriteLine(word is null ? $"tcpactors: name a command: {commands} (tcpactors --help tells more)"
+                : word.StartsWith('-') ? $"tcpactors: no option '{word}'; name a command: {commands} (tcpactors --help tells more)"
+                : $"tcpactors: no command '{word}'; the commands are {commands} (tcpactors --help tells more)");
+            return ExitCode.BadInput;
+        }
         if (parse.Errors.Count > 0)
         {
             foreach (var e in parse.Errors) error.WriteLine($"tcpactors: {e.Message}");
-            string command = parse.CommandResult.Command is RootCommand ? "" : parse.CommandResult.Command.Name + " ";
-            error.WriteLine($"Run 'tcpactors {command}--help' for usage.");
+            error.WriteLine($"Run 'tcpactors {parse.CommandResult.Command.Name} --help' for usage.");
             return ExitCode.BadInput;
         }
         var configuration = new InvocationConfiguration

@@ -28,11 +28,12 @@ public class BadInputTests
         { ["run", "--bogus"], "Unrecognized command or argument '--bogus'" },
         { ["run", "--couples"], "--couples" },
         { ["run", "a", "b"], "Unrecognized command or argument 'b'" },
-        { ["run", "teardown-strom"], "no built-in scenario 'teardown-strom'; did you mean 'teardown-storm'?" },
+        { ["run", "teardown-strom"], "tcpactors: no built-in scenario 'teardown-strom'; did you mean 'teardown-storm'?" },
+        { ["run", "nosuch"], "tcpactors: no built-in scenario 'nosuch' (built-in: churn-time-wait, lossy-handshake, partition-and-heal, port-exhaustion, rst-storm, server-crash-keepalive, simultaneous-close, syn-flood-small-backlog, teardown-storm)\n" },
         { ["run", "missing.yaml"], "missing.yaml:1:1: no such file" },
         { ["run", "./missing"], "./missing:1:1: no such file" },
-        { ["frobnicate"], "Unrecognized command or argument 'frobnicate'" },
-        { [], "Required command was not provided" },
+        { ["frobnicate"], "tcpactors: no command 'frobnicate'; the commands are run, validate, scenarios, merge, swarm, trace (tcpactors --help tells more)\n" },
+        { [], "tcpactors: name a command: run, validate, scenarios, merge, swarm, trace (tcpactors --help tells more)\n" },
         { ["validate"], "Required argument missing for command: 'validate'" },
         { ["merge"], "Required argument missing for command: 'merge'" },
         { ["merge", "nowhere"], "nowhere: no such run directory" },
@@ -49,6 +50,22 @@ public class BadInputTests
         Assert.True(outcome.ExitCode == 2, outcome.ToString());
         Assert.Contains(message, outcome.Stderr, StringComparison.Ordinal);
         Assert.True(dir.IsEmpty, "a usage error must not create any file or directory");
+    }
+
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData("run", "nosuch")]
+    [InlineData("scenarios", "--show", "nosuch")]
+    public void An_unknown_command_or_scenario_is_one_line_that_names_no_file_the_user_never_had(params string[] args)
+    {
+        using var dir = new WorkDirectory();
+
+        var outcome = TcpActorsProcess.Run(dir.Path, args);
+
+        Assert.True(outcome.ExitCode == 2, outcome.ToString());
+        Assert.Single(outcome.Stderr.TrimEnd('\n').Split('\n'));
+        Assert.DoesNotContain(".yaml", outcome.Stderr, StringComparison.Ordinal);
+        Assert.Empty(outcome.Stdout);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TcpActors.Tests;
 
 namespace TcpActors.Observability.Tests;
 
@@ -20,12 +21,12 @@ internal static class ChildProcess
     public static ChildOutcome TcpActors(string workingDirectory, params string[] args) =>
         Run("dotnet", workingDirectory, [Path.Combine(AppContext.BaseDirectory, "tcpactors.dll"), .. args]);
 
-    /// <summary>Runs <c>tshark ARGS</c> (the Debian package, installed by .ci/run from .ci/apt-packages).</summary>
+    /// <summary>Runs <c>tshark ARGS</c> (the Debian package, installed by ./test.sh from .ci/apt-packages).</summary>
     public static ChildOutcome Tshark(params string[] args) => Run("tshark", Path.GetTempPath(), args);
 
     public static ChildOutcome Run(string program, string workingDirectory, IEnumerable<string> args)
     {
-        var start = new ProcessStartInfo(program)
+        var start = new ProcessStartInfo(RequiredProgram.Find(program))
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,

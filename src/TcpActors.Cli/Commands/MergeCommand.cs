@@ -78,7 +78,11 @@ internal static class MergeCommand
                 return failure.ExitCode;
             }
 
-            if (!parse.GetValue(quiet)) RunCommand.ConsoleFor(stdout).Write(RunSummary.Render(merged));
+            if (!parse.GetValue(quiet))
+            {
+                RunCommand.ConsoleFor(stdout).Write(RunSummary.Render(merged));
+                if (RunSummary.StillOpen(merged) is { } stillOpen) stdout.WriteLine(stillOpen);
+            }
             stdout.WriteLine($"digest: {merged.Digest}");
             stdout.WriteLine($"run directory: {target.FinalPath}");
             if (merged.ShardIndexes.Count != merged.Shards)

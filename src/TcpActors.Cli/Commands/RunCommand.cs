@@ -47,6 +47,11 @@ internal static class RunCommand
         var phases = PhaseTimings.FromEnvironment(error);
         var commandStarted = DateTime.UtcNow; // the root span's start (--otlp: RunTrace)
 
+        if (ScenarioSource.Unknown(parse.GetValue(options.Scenario)) is { } unknown)
+        {
+            error.WriteLine($"tcpactors: {unknown}");
+            return ExitCode.BadInput;
+        }
         var loaded = ScenarioSource.Load(parse.GetValue(options.Scenario));
         if (!loaded.Succeeded)
         {
@@ -268,6 +273,7 @@ internal static class RunCommand
             phases?.Threads();
 
             console.Write(RunSummary.Render(report));
+            if (RunSummary.StillOpen(report, scenario.Tcp) is { } stillOpen) output.WriteLine(stillOpen);
             output.WriteLine($"digest: {report.Digest}");
             if (trace is not null) output.WriteLine($"trace: {trace.FinalPath(directory)}");
             if (pcapPath is not null) output.WriteLine($"pcap: {pcapPath}");

@@ -21,7 +21,7 @@ internal static class ScenariosCommand
             {
                 if (ScenarioCatalog.TryGetText(name) is not { } text)
                 {
-                    parse.InvocationConfiguration.Error.WriteLine(ScenarioCatalog.Load(name).Errors[0].ToString());
+                    parse.InvocationConfiguration.Error.WriteLine($"tcpactors: {ScenarioCatalog.Load(name).Errors[0].Message}");
                     return ExitCode.BadInput;
                 }
                 output.Write(text);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using TcpActors.Cli.Output;
 using TcpActors.Cli.Swarm;
 using TcpActors.Simulation.Scenarios;
 using TcpActors.Simulation.Swarm;
@@ -51,13 +52,14 @@ internal static class SwarmCommand
             CustomParser = r =>
             {
                 string text = r.Tokens[0].Value;
-                if (UnitSyntax.TryParseDuration(text, out var value) && value >= SwarmScenario.MinActiveDuration) return value;
                 if (UnitSyntax.IsTooLongDuration(text))
-                {
                     r.AddError($"--duration is too long: at most {UnitSyntax.MaxDurationText}; got '{text}'");
-                    return TimeSpan.Zero;
-                }
-                r.AddError($"--duration must be a duration of at least {SwarmScenario.MinActiveDuration.TotalSeconds:0}s, such as 60s or 2m; got '{text}'");
+                else if (!UnitSyntax.TryParseDuration(text, out var value))
+                    r.AddError($"--duration must be a duration with a unit, such as 60s or 2m; got '{text}'");
+                else if (value < SwarmScenario.MinActiveDuration)
+                    r.AddError($"--duration {text} is too short: a seed's active phase needs at least {SwarmScenario.MinActiveDuration.TotalSeconds:0}s");
+                else
+                    return value;
                 return TimeSpan.Zero;
             },
         };
@@ -106,7 +108,7 @@ internal static class SwarmCommand
                 error.WriteLine($"tcpactors: --out {dir} is a file, not a directory");
                 return ExitCode.BadInput;
             }
-            output.WriteLine($"tcpactors swarm --seeds {count} --from {first}{SettingsArguments(settings)}: {count} seeds on {workers} threads");
+            output.WriteLine($"tcpactors swarm --seeds {count} --from {first}{SettingsArguments(settings)}: {Counted.Of(count, "seed")} on {Counted.Of(workers, "thread")}");
 
             bool terminal = !parse.GetValue(quiet) && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
             var bar = new SwarmProgress(output, count, parse.GetValue(quiet) ? SwarmProgress.Mode.Quiet : terminal ? SwarmProgress.Mode.Terminal : SwarmProgress.Mode.Lines);
@@ -117,7 +119,7 @@ internal static class SwarmCommand
             SwarmTable.Write(output, report);
             var failed = report.Failed;
             if (failed.Count > 0) WriteFailures(error, failed, dir, settings);
-            output.WriteLine($"{report.SeedsRun} seeds, {report.SeedsRun - failed.Count} passed, {failed.Count} failed in {report.WallSeconds:0.0}s wall");
+            output.WriteLine($"{Counted.Of(report.SeedsRun, "seed")}, {report.SeedsRun - failed.Count} passed, {failed.Count} failed in {report.WallSeconds:0.0}s wall");
             if (interruption.Token.IsCancellationRequested)
             {
                 error.WriteLine($"tcpactors: interrupted after {report.SeedsRun} of {count} seeds");

@@ -12,5 +12,5 @@ internal sealed record RunHeading(string Scenario, ulong Seed, string Profile, i
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"{Scenario}: {Couples:N0} couples, seed {Seed}, profile {Profile}, {ShardLabel}, {Threads} thread{(Threads == 1 ? "" : "s")}";
+        $"{Scenario}: {Couples:N0} couple{(Couples == 1 ? "" : "s")}, seed {Seed}, profile {Profile}, {ShardLabel}, {Threads} thread{(Threads == 1 ? "" : "s")}";
 }

@@ -68,6 +68,63 @@ internal static class RunSummary
         seconds >= 1 ? (seconds).ToString("G4", System.Globalization.CultureInfo.InvariantCulture) + " s"
         : (seconds * 1000).ToString("G4", System.Globalization.CultureInfo.InvariantCulture) + " ms";
 
+    /// <summary>
+    /// Why couples had no outcome when the run ended, in a sentence: where their endpoints were
+    /// and which timer holds them (TIME_WAIT is 60 s on linux but 240 s in RFC 9293), and the
+    /// --duration that lets them finish. Null when every couple finished. Printed on a line of its
+    /// own below the table, unwrapped. <paramref name="profile"/>: the run's TCP profile with the
+    /// scenario's overrides; null (a merge) takes the built-in profile the report names.
+    /// </summary>
+    public static string? StillOpen(RunReport report, TcpProfile? profile = null)
+    {
+        profile ??= TcpProfile.TryGet(report.Profile, out var named) ? named : null;
+        var o = report.Outcomes;
+        if (o.Open == 0 && o.NotStarted == 0) return null;
+        var c = CultureInfo.InvariantCulture;
+        string end = string.Create(c, $"t = {report.VirtualSeconds:0.###} s");
+        var parts = new List<string>();
+        double longestWait = 0; // the longest timer still to run for any open endpoint, in seconds
+        bool unbounded = false; // held until the application acts, or by retransmissions whose total is not known here
+        if (o.Open > 0)
+        {
+            var states = new List<string>();
+            foreach (TcpState state in TcpStateNames.All)
+            {
+                if (state is TcpState.Closed or TcpState.Listen) continue;
+                if (!report.StatesFinal.TryGetValue(state.ToMetricName(), out long n) || n == 0) continue;
+                var (why, seconds) = Holder(state, profile);
+                if (seconds is { } s) longestWait = Math.Max(longestWait, s);
+                else unbounded = true;
+                states.Add($"{Counted.Of(n, "endpoint")} in {state.ToTraceName()} ({why})");
+            }
+            parts.Add($"{Counted.Of(o.Open, "couple")} still open at {end}" + (states.Count > 0 ? ": " + string.Join(", ", states) : ""));
+        }
+        if (o.NotStarted > 0)
+            parts.Add($"{Counted.Of(o.NotStarted, "couple")} not started: the workload had not reached {(o.NotStarted == 1 ? "it" : "them")} by {end}");
+        string advice = longestWait > 0 && !unbounded && o.NotStarted == 0
+            ? $"run with --duration {Math.Ceiling((report.VirtualSeconds + longestWait) / 10) * 10:0}s to see them finish"
+            : "a longer --duration lets them finish";
+        return string.Join("; ", parts) + " — " + advice;
+    }
+
+    /// <summary>What keeps an endpoint in <paramref name="state"/>, and for how long at most (null: not known here).</summary>
+    private static (string Why, double? Seconds) Holder(TcpState state, TcpProfile? p)
+    {
+        string name = p?.Name ?? "the profile";
+        return state switch
+        {
+            TcpState.TimeWait when p is not null => ($"{name} holds TIME_WAIT {Secs(p.TimeWait)}", p.TimeWait.TotalSeconds),
+            TcpState.FinWait2 when p?.FinTimeout is { } fin => ($"waiting for the peer's FIN; {name} drops an orphan after {Secs(fin)}", fin.TotalSeconds),
+            TcpState.FinWait2 => ("waiting for the peer's FIN", null),
+            TcpState.Established => ("the application has not closed yet", null),
+            TcpState.CloseWait => ("the peer closed; the application has not yet", null),
+            _ when p is not null => ($"retransmitting, each wait up to {Secs(p.MaxRto)}", null),
+            _ => ("retransmitting", null),
+        };
+
+        static string Secs(TimeSpan t) => string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:0.###} s");
+    }
+
     private static void Add(Table t, string name, string value, bool escape = true) =>
         t.AddRow(new Markup(Markup.Escape(name)), new Markup(escape ? Markup.Escape(value) : value));
 }

@@ -28,6 +28,18 @@ internal static class ScenarioSource
         return ScenarioCatalog.Load(target);
     }
 
+    /// <summary>
+    /// The one-line error for a name that is neither a file nor a built-in scenario, listing the
+    /// built-in ones; null when <paramref name="fileOrName"/> names either. (The catalog's own
+    /// error is placed at scenarios/NAME.yaml:1:1, a file the user never had.)
+    /// </summary>
+    public static string? Unknown(string? fileOrName)
+    {
+        string target = string.IsNullOrWhiteSpace(fileOrName) ? DefaultBuiltIn : fileOrName;
+        if (LooksLikeFile(target) || ScenarioCatalog.Contains(target)) return null;
+        return ScenarioCatalog.Load(target).Errors[0].Message;
+    }
+
     /// <summary>True when <paramref name="target"/> names a file rather than a built-in scenario.</summary>
     public static bool LooksLikeFile(string target) =>
         File.Exists(target) || Directory.Exists(target)

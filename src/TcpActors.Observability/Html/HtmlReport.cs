@@ -94,7 +94,7 @@ public static class HtmlReport
             Tables(w, report);
             Ladders(w, ChooseLadders(ladders));
             Element(w, "p", "Written by tcpactors. The state counts are sampled every run.sample_every of virtual time; " +
-                            "the ladder is drawn from the run's trace (DESIGN.md §7).", "lead");
+                            "the ladder is drawn from the run's trace (the repository's docs/traces.md and docs/cli.md tell every field).", "lead");
             w.WriteFullEndElement();
             w.WriteFullEndElement();
         }

@@ -35,8 +35,10 @@ public sealed class KernelMessages : IRunObserver
         _log = log.ForContext("Scenario", scenario.Name).ForContext("Shard", shard);
         _scenario = scenario;
         _chaos = new ChaosProgress(scenario, live);
-        _log.Information("Run {Scenario:l} started: seed {Seed}, profile {Profile:l}, {Couples} couples, {Shards} shards, {DurationSeconds} s of virtual time",
-            scenario.Name, scenario.Seed, scenario.Tcp.Name, scenario.Workload.Couples, scenario.Run.Shards, scenario.Run.Duration.TotalSeconds);
+        // The nouns are properties of their own so that "1 couple, 1 shard" reads right.
+        _log.Information("Run {Scenario:l} started: seed {Seed}, profile {Profile:l}, {Couples} {CouplesNoun:l}, {Shards} {ShardsNoun:l}, {DurationSeconds} s of virtual time",
+            scenario.Name, scenario.Seed, scenario.Tcp.Name, scenario.Workload.Couples, scenario.Workload.Couples == 1 ? "couple" : "couples",
+            scenario.Run.Shards, scenario.Run.Shards == 1 ? "shard" : "shards", scenario.Run.Duration.TotalSeconds);
     }
 
     /// <summary>Logs what changed since the previous sample.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TcpActors.Tests;
 
 namespace TcpActors.Cli.Tests.Deploy;
 
@@ -12,7 +13,7 @@ internal static class ToolProcess
     public static ProcessOutcome Run(string file, IEnumerable<string> args, string workingDirectory,
         IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? limit = null)
     {
-        var start = new ProcessStartInfo(file)
+        var start = new ProcessStartInfo(RequiredProgram.Find(file))
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,

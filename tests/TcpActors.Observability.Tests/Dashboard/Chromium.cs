@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using TcpActors.Tests;
 
 namespace TcpActors.Observability.Tests.Dashboard;
 
@@ -26,7 +27,7 @@ internal sealed class Chromium : IAsyncDisposable
     /// <summary>Starts Chromium; <paramref name="extraArgs"/> are added to its command line (e.g. <c>--host-resolver-rules</c>).</summary>
     public static async Task<Chromium> LaunchAsync(params string[] extraArgs)
     {
-        Assert.True(File.Exists(ExecutablePath), $"{ExecutablePath} is missing: install the Debian package chromium (.ci/apt-packages)");
+        RequiredProgram.Find(ExecutablePath);
         string profile = Path.Combine(Path.GetTempPath(), "tcpactors-chromium-" + Guid.NewGuid().ToString("N"));
         var playwright = await Playwright.CreateAsync();
         try

@@ -54,7 +54,7 @@ public sealed class KernelMessagesTests
         Assert.True(report.TimeWaitOverflow > 0);
         Assert.Equal(WithoutTimestamps(first), WithoutTimestamps(second));
         var messages = first.Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        Assert.Equal("Run small-storm started: seed 7, profile linux, 200 couples, 1 shards, 20 s of virtual time", messages[0].GetProperty("@m").GetString());
+        Assert.Equal("Run small-storm started: seed 7, profile linux, 200 couples, 1 shard, 20 s of virtual time", messages[0].GetProperty("@m").GetString());
         Assert.Contains(messages, m => m.GetProperty("@m").GetString() == "Chaos: partition started at t=2 s, for 1 s");
         Assert.Contains(messages, m => m.GetProperty("@m").GetString() == "Chaos: partition ended at t=3 s");
         var overflow = Assert.Single(messages, m => m.GetProperty("@mt").GetString()!.StartsWith("TCP: time wait bucket table overflow", StringComparison.Ordinal));

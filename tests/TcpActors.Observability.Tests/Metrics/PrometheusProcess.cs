@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http;
 using System.Text.Json;
+using TcpActors.Tests;
 
 namespace TcpActors.Observability.Tests.Metrics;
 
@@ -28,7 +29,7 @@ internal sealed class PrometheusProcess : IDisposable
     /// <summary>Starts Prometheus scraping <paramref name="target"/> (host:port, path /metrics) and waits until it is ready.</summary>
     public static PrometheusProcess Start(string target)
     {
-        Assert.True(File.Exists(Executable), $"{Executable} is missing: install the Debian package 'prometheus' (.ci/apt-packages)");
+        RequiredProgram.Find(Executable);
         string directory = Directory.CreateTempSubdirectory("tcpactors-prometheus-").FullName;
         string config = Path.Combine(directory, "prometheus.yml");
         File.WriteAllText(config, $"""
