@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using TcpActors.Tcp.Wire;
+using TcpActors.Tcp.Headers;
 
 namespace TcpActors.Tcp.Packetdrill;
 

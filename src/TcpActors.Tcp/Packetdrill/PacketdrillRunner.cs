@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using TcpActors.Tcp.Host;
-using TcpActors.Tcp.Wire;
+using TcpActors.Tcp.Headers;
 
 namespace TcpActors.Tcp.Packetdrill;
 

@@ -1,4 +1,4 @@
-using TcpActors.Tcp.Wire;
+using TcpActors.Tcp.Headers;
 
 namespace TcpActors.Tcp.Packetdrill;
 

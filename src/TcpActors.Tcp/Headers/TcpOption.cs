@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace TcpActors.Tcp.Wire;
+namespace TcpActors.Tcp.Headers;
 
 /// <summary>The TCP options a kernel writes in SYN and SYN-ACK segments (RFC 9293 §3.2, RFC 7323, RFC 2018).</summary>
 public enum TcpOptionKind : byte

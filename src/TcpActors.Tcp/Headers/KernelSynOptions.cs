@@ -1,4 +1,4 @@
-namespace TcpActors.Tcp.Wire;
+namespace TcpActors.Tcp.Headers;
 
 /// <summary>Whose order a kernel writes its SYN options in.</summary>
 public enum OptionLayout : byte
