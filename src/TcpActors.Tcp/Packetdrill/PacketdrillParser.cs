@@ -67,6 +67,11 @@ public static partial class PacketdrillParser
             {
                 statement.Append(' ').Append(StripLineComment(lines[++i]).Trim());
             }
+            // A shell command may span lines between its backticks; each line is one command.
+            while (statement.ToString().Count(c => c == '`') % 2 == 1 && i + 1 < lines.Length)
+            {
+                statement.Append('\n').Append(lines[++i].Trim());
+            }
             events.Add(ParseStatement(lineNo, statement.ToString()));
         }
         return new PacketdrillScript { Path = path, Options = options, Profiles = profiles, Events = events };
@@ -105,6 +110,7 @@ public static partial class PacketdrillParser
 
         string rest = m.Groups["rest"].Value.Trim();
         if (rest.StartsWith('`')) return Shell(line, time, text, rest);
+        if (rest.Contains('`', StringComparison.Ordinal)) return new UnsupportedEvent(line, time, text, $"not understood: '{rest}'");
         if (rest.StartsWith('<') || rest.StartsWith('>')) return ParsePacket(line, time, text, rest);
         if (rest.StartsWith("%{", StringComparison.Ordinal)) return new UnsupportedEvent(line, time, text, "python block %{ }%");
         var call = Syscall().Match(rest);

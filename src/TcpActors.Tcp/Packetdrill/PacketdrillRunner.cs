@@ -50,6 +50,7 @@ public sealed class PacketdrillRunner
     private readonly Dictionary<FourTuple, SeqNum> _issOf = [];
     private readonly Dictionary<FourTuple, SynOffer> _peerOffer = [];
     private readonly HashSet<FourTuple> _ourSynSent = [];
+    private readonly Dictionary<FourTuple, int> _peerMss = [];
     private int _nextHandle = 1;
     private bool _listenerClosed;
     private Listener? _listener;
@@ -254,6 +255,10 @@ public sealed class PacketdrillRunner
             {
                 var offer = OfferOf(options);
                 _peerOffer[local] = offer;
+                foreach (var o in options)
+                {
+                    if (o.Kind == TcpOptionKind.Mss && o.Value > 0) _peerMss[local] = (int)Math.Min(o.Value, 65495u);
+                }
                 bool answered = (p.Flags & TcpFlags.Ack) != 0;
                 if (_kernel.AgreesTimestamps(offer) && (!answered || _ourSynSent.Contains(local)))
                 {
@@ -359,6 +364,12 @@ public sealed class PacketdrillRunner
             {
                 case SynDecision.Admit:
                     var profile = _listenerSock?.Profile ?? _profile;
+                    if (_peerMss.TryGetValue(tuple, out int peerMss) && peerMss < profile.Mss)
+                    {
+                        // RFC 9293 §3.7.1: send no segment larger than the peer's MSS. The model fixes
+                        // MSS per endpoint, so the child is made with the smaller one.
+                        profile = profile with { Mss = peerMss };
+                    }
                     var ep = new TcpEndpoint(profile);
                     var conn = new Conn(ep, handle) { Passive = true };
                     _conns.Add(conn);
@@ -814,7 +825,25 @@ public sealed class PacketdrillRunner
 
     private void Shell(ShellEvent sh)
     {
-        string cmd = sh.Command;
+        foreach (string line in sh.Command.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            ShellLine(sh, line);
+        }
+    }
+
+    private void ShellLine(ShellEvent sh, string cmd)
+    {
+        if (cmd.Contains("set_sysctls.py", StringComparison.Ordinal))
+        {
+            // google's helper: set_sysctls.py /proc/sys/net/ipv4/tcp_x=v is sysctl net.ipv4.tcp_x=v.
+            foreach (string word in cmd.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1))
+            {
+                int eq = word.IndexOf('=', StringComparison.Ordinal);
+                if (!word.StartsWith("/proc/sys/", StringComparison.Ordinal) || eq < 0) throw Unsupported(sh.Line, $"shell command `{cmd}`");
+                Sysctl(sh.Line, word["/proc/sys/".Length..eq].Replace('/', '.'), word[(eq + 1)..]);
+            }
+            return;
+        }
         if (cmd.EndsWith("defaults.sh", StringComparison.Ordinal))
         {
             // google/packetdrill's gtests defaults: tcp_rmem max 15 MB (window scale 8), SYN and
