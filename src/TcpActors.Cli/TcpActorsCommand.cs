@@ -5,7 +5,7 @@ namespace TcpActors.Cli;
 
 /// <summary>
 /// The <c>tcpactors</c> command line (DESIGN.md §8): <c>run</c>, <c>validate</c>, <c>scenarios</c>,
-/// <c>merge</c>, <c>swarm</c> and <c>trace</c>, <c>--help</c> everywhere. Parse errors are usage errors and exit with
+/// <c>merge</c>, <c>swarm</c>, <c>trace</c> and <c>packetdrill</c>, <c>--help</c> everywhere. Parse errors are usage errors and exit with
 /// <see cref="ExitCode.BadInput"/> — System.CommandLine's own default would be 1, which this
 /// command reserves for invariant violations.
 /// </summary>
@@ -23,6 +23,7 @@ internal static class TcpActorsCommand
         root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(SwarmCommand.Create());
         root.Subcommands.Add(TraceCommand.Create());
+        root.Subcommands.Add(PacketdrillCommand.Create());
         return root;
     }
 

@@ -17,6 +17,7 @@ using TcpActors.Simulation.Telemetry;
 using TcpActors.Simulation.Reporting;
 using TcpActors.Simulation.Scenarios;
 using TcpActors.Simulation.Tracing;
+using TcpActors.Tcp.Headers;
 
 namespace TcpActors.Cli.Commands;
 
@@ -196,7 +197,9 @@ internal static class RunCommand
                 // writer renames its temporary file into place only when the run is over.
                 if (!Path.IsPathRooted(pcapOption)) directory.Begin();
                 pcapPath = Path.IsPathRooted(pcapOption) ? pcapOption : Path.Combine(directory.FinalPath, pcapOption);
-                pcap = PcapWriter.Create(Path.IsPathRooted(pcapOption) ? pcapOption : Path.Combine(directory.StagingPath, pcapOption));
+                // SYNs carry the options and initial window of the profile's kernel (docs/tcp-model.md).
+                pcap = PcapWriter.Create(Path.IsPathRooted(pcapOption) ? pcapOption : Path.Combine(directory.StagingPath, pcapOption),
+                    KernelSynOptions.For(scenario.Tcp));
             }
             // timeseries.csv is written as the samples come (a long run holds no row it has written).
             directory.Begin();

@@ -7,7 +7,7 @@ namespace TcpActors.Observability.Pcap;
 /// <summary>
 /// Lays out a simulated <see cref="Segment"/> as the IPv4 packet a kernel would send: a 20-byte IPv4
 /// header (RFC 791 §3.1: no options, DF set as Linux does with path-MTU discovery, TTL 64), a 20-byte
-/// TCP header (RFC 9293 §3.1: no options) and the payload, whose bytes the simulator never carries
+/// TCP header (RFC 9293 §3.1; SYNs may carry the profile's kernel options) and the payload, whose bytes the simulator never carries
 /// and which are therefore zeros. Both checksums are computed, so the packet passes Wireshark's
 /// checksum validation.
 /// </summary>
@@ -18,6 +18,9 @@ public static class PcapPacket
 
     /// <summary>TCP header length without options.</summary>
     public const int TcpHeaderLength = 20;
+
+    /// <summary>TCP options take at most 40 bytes (the data offset counts up to 15 words).</summary>
+    public const int MaxOptionsLength = 40;
 
     /// <summary>Both headers.</summary>
     public const int HeaderLength = Ipv4HeaderLength + TcpHeaderLength;
@@ -35,13 +38,26 @@ public static class PcapPacket
     /// adds nothing to the TCP checksum but its length in the pseudo-header.
     /// </summary>
     /// <returns>The packet's total length: headers plus payload.</returns>
-    public static int WriteHeaders(in Segment segment, ushort ipId, Span<byte> headers)
+    public static int WriteHeaders(in Segment segment, ushort ipId, Span<byte> headers) =>
+        WriteHeaders(segment, ipId, segment.Window, [], headers);
+
+    /// <summary>
+    /// As <see cref="WriteHeaders(in Segment, ushort, Span{byte})"/>, with TCP <paramref name="options"/>
+    /// (already in wire format, padded to 32-bit words, at most <see cref="MaxOptionsLength"/> bytes) after
+    /// the fixed TCP header and <paramref name="window"/> as the window field: how a SYN is dressed as
+    /// the profile's kernel writes it (<see cref="TcpActors.Tcp.Headers.KernelSynOptions"/>).
+    /// </summary>
+    /// <returns>The packet's total length: headers, options and payload.</returns>
+    public static int WriteHeaders(in Segment segment, ushort ipId, ushort window, ReadOnlySpan<byte> options, Span<byte> headers)
     {
-        Debug.Assert(headers.Length >= HeaderLength);
-        int payload = Math.Min((int)segment.PayloadLength, MaxPayloadLength);
-        int total = HeaderLength + payload;
+        Debug.Assert(options.Length % 4 == 0 && options.Length <= MaxOptionsLength);
+        int tcpLength = TcpHeaderLength + options.Length;
+        Debug.Assert(headers.Length >= Ipv4HeaderLength + tcpLength);
+        int payload = Math.Min((int)segment.PayloadLength, MaxPayloadLength - options.Length);
+        int total = Ipv4HeaderLength + tcpLength + payload;
         Span<byte> ip = headers[..Ipv4HeaderLength];
-        Span<byte> tcp = headers.Slice(Ipv4HeaderLength, TcpHeaderLength);
+        Span<byte> tcp = headers.Slice(Ipv4HeaderLength, tcpLength);
+        options.CopyTo(tcp[TcpHeaderLength..]);
 
         ip[0] = 0x45; // version 4, IHL 5 words
         ip[1] = 0;    // DSCP/ECN
@@ -61,16 +77,16 @@ public static class PcapPacket
         // RFC 9293 §3.1: the acknowledgment field is meaningful only with ACK; a kernel sends zero
         // there otherwise, and Wireshark warns about a non-zero one.
         BinaryPrimitives.WriteUInt32BigEndian(tcp[8..], segment.Has(TcpFlags.Ack) ? segment.Ack.Value : 0u);
-        tcp[12] = TcpHeaderLength / 4 << 4; // data offset in 32-bit words, reserved bits zero
+        tcp[12] = (byte)(tcpLength / 4 << 4); // data offset in 32-bit words, reserved bits zero
         tcp[13] = (byte)segment.Flags;
-        BinaryPrimitives.WriteUInt16BigEndian(tcp[14..], segment.Window);
+        BinaryPrimitives.WriteUInt16BigEndian(tcp[14..], window);
         tcp[16] = 0; tcp[17] = 0;                                     // checksum, computed below
         BinaryPrimitives.WriteUInt16BigEndian(tcp[18..], 0);          // urgent pointer
 
         // RFC 9293 §3.1 pseudo-header: source, destination, zero, protocol, TCP length.
         uint sum = InternetChecksum.Add(0, ip.Slice(12, 8));
         sum += ProtocolTcp;
-        sum += (uint)(TcpHeaderLength + payload);
+        sum += (uint)(tcpLength + payload);
         sum = InternetChecksum.Add(sum, tcp);
         BinaryPrimitives.WriteUInt16BigEndian(tcp[16..], InternetChecksum.Finish(sum));
         return total;

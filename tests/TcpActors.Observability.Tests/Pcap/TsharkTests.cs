@@ -3,6 +3,8 @@ using TcpActors.Observability.Ladder;
 using TcpActors.Observability.Pcap;
 using TcpActors.Observability.Tracing;
 using TcpActors.Simulation.Tracing;
+using TcpActors.Tcp;
+using TcpActors.Tcp.Headers;
 
 namespace TcpActors.Observability.Tests.Pcap;
 
@@ -21,10 +23,10 @@ public partial class TsharkTests
     [GeneratedRegex(@"^\d+\.\d+\.\d+\.\d+:\d+\s+<->\s+\d+\.\d+\.\d+\.\d+:\d+\s", RegexOptions.Multiline)]
     private static partial Regex ConversationRow();
 
-    private static (string Path, long Packets, LadderRecorder Ladders) Capture(TemporaryFolder folder, string loss)
+    private static (string Path, long Packets, LadderRecorder Ladders) Capture(TemporaryFolder folder, string loss, KernelSynOptions? kernel = null)
     {
         string path = folder["storm.pcap"];
-        var pcap = PcapWriter.Create(path);
+        var pcap = PcapWriter.Create(path, kernel);
         var ladders = new LadderRecorder(maxCouples: SmallStorm.Couples);
         var report = SmallStorm.Run(TraceFanOut.Of(pcap, ladders)!, loss);
         Assert.True(report.Invariants.Ok, string.Join("\n", report.Invariants.Violations));
@@ -59,6 +61,27 @@ public partial class TsharkTests
         int segments = 0;
         foreach (var ladder in ladders.Ladders) segments += ladder.SegmentsIn(Simulation.Network.LinkDirection.ClientToServer) + ladder.SegmentsIn(Simulation.Network.LinkDirection.ServerToClient);
         Assert.Equal(segments, packets);
+    }
+
+    [Fact]
+    public void Linux_syns_show_linux_options_and_windows_in_tshark_and_later_windows_scale_back_to_the_models()
+    {
+        using var folder = new TemporaryFolder();
+        var (path, _, _) = Capture(folder, loss: "0", KernelSynOptions.For(TcpProfile.Linux));
+
+        string[] Fields(string filter, params string[] fields) =>
+            Tshark(["-r", path, .. Validate, "-Y", filter, "-T", "fields", "-E", "separator=;", .. fields.SelectMany(f => new[] { "-e", f })])
+                .Stdout.Split('\n')[0].Trim().Split(';');
+
+        var syn = Fields("tcp.flags.syn == 1 && tcp.flags.ack == 0", "tcp.options.mss_val", "tcp.options.wscale.shift", "tcp.options.sack_perm", "tcp.options.timestamp.tsecr", "tcp.window_size_value", "tcp.hdr_len");
+        Assert.Equal(["1460", "7", "0402", "0", "64240", "40"], syn); // sack_perm prints the option: kind 4, length 2
+        var synAck = Fields("tcp.flags.syn == 1 && tcp.flags.ack == 1", "tcp.options.mss_val", "tcp.options.wscale.shift", "tcp.window_size_value");
+        Assert.Equal(["1460", "7", "65160"], synAck);
+        // 65535 >> 7 = 511 on the wire; Wireshark scales it back by 128.
+        var ack = Fields("tcp.flags.syn == 0 && tcp.stream == 0", "tcp.window_size_value", "tcp.window_size");
+        Assert.Equal(["511", "65408"], ack);
+        var expert = Tshark(["-r", path, .. Validate, "-q", "-z", "expert"]);
+        Assert.False(ErrorsOrWarnings().IsMatch(expert.Stdout), expert.Stdout);
     }
 
     [Fact]
