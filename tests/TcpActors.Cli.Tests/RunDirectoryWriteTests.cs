@@ -79,6 +79,27 @@ public class RunDirectoryWriteTests
     }
 
     [Fact]
+    public void An_out_that_is_a_mount_point_is_refused_before_the_run_and_told_to_use_a_folder_inside()
+    {
+        using var dir = new WorkDirectory();
+        Directory.CreateDirectory(dir["vol"]);
+
+        var script = InMountNamespace(dir, """
+            mount -t tmpfs -o size=1m tcpactors-test vol
+            set +e
+            tcpactors run teardown-storm --couples 1000 --quiet --out vol > run.out 2> run.err
+            echo $? > run.exit
+            ls -A vol > listing
+            """);
+
+        Assert.True(script.ExitCode == 0, script.ToString());
+        Assert.Equal("2", File.ReadAllText(dir["run.exit"]).Trim());
+        Assert.Equal("tcpactors: --out vol: is a mount point, and a run replaces its directory as a whole; name a folder inside it, such as --out vol/run\n", File.ReadAllText(dir["run.err"]));
+        Assert.Equal("", File.ReadAllText(dir["listing"]));
+        Assert.Equal(["listing", "run.err", "run.exit", "run.out", "vol"], Files(dir.Path));
+    }
+
+    [Fact]
     public void An_out_under_proc_exits_2_with_one_line_before_the_run()
     {
         using var dir = new WorkDirectory();

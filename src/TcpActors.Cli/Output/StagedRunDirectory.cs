@@ -79,6 +79,12 @@ internal sealed class StagedRunDirectory
         {
             throw new RunDirectoryException($"--out {path}: cannot create {parent}: {Cause(e)}", badDestination: true, e);
         }
+        if (Directory.Exists(full) && IsMountPoint(full))
+        {
+            throw new RunDirectoryException(
+                $"--out {path}: is a mount point, and a run replaces its directory as a whole; name a folder inside it, such as --out {Path.Combine(path, "run")}",
+                badDestination: true);
+        }
         var directory = new StagedRunDirectory(path, parent);
         // The default folder (out/) is tcpactors' own, and each default name is used once: there,
         // every dead run's leftover goes, whatever its name.
@@ -153,7 +159,7 @@ internal sealed class StagedRunDirectory
         RunDirectoryException r => r.BadDestination,
         UnauthorizedAccessException or DirectoryNotFoundException or FileNotFoundException or PathTooLongException => true,
         // errno values of Linux (asm-generic/errno-base.h, errno.h).
-        IOException { HResult: 1 /* EPERM */ or 2 /* ENOENT */ or 13 /* EACCES */ or 17 /* EEXIST */ or 18 /* EXDEV */ or 20 /* ENOTDIR */
+        IOException { HResult: 1 /* EPERM */ or 2 /* ENOENT */ or 13 /* EACCES */ or 16 /* EBUSY: a mount point */ or 17 /* EEXIST */ or 18 /* EXDEV */ or 20 /* ENOTDIR */
             or 21 /* EISDIR */ or 30 /* EROFS */ or 36 /* ENAMETOOLONG */ or 40 /* ELOOP */ } => true,
         _ => false,
     };
@@ -210,6 +216,28 @@ internal sealed class StagedRunDirectory
         {
             throw new RunDirectoryException($"--out {path}: cannot read the directory: {Cause(e)}", badDestination: true, e);
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="fullPath"/> is where a file system is mounted (a container's volume,
+    /// say): its staging sibling would be on another file system, and no rename crosses that.
+    /// </summary>
+    private static bool IsMountPoint(string fullPath)
+    {
+        const string mountInfo = "/proc/self/mountinfo";
+        if (!File.Exists(mountInfo)) return false;
+        foreach (string line in File.ReadLines(mountInfo))
+        {
+            // proc(5): the fifth field is the mount point, with space, tab, newline and backslash as octal escapes.
+            string[] fields = line.Split(' ');
+            if (fields.Length > 4 && Unescape(fields[4]) == fullPath) return true;
+        }
+        return false;
+
+        static string Unescape(string field) => field.Contains('\\', StringComparison.Ordinal)
+            ? field.Replace("\\040", " ", StringComparison.Ordinal).Replace("\\011", "\t", StringComparison.Ordinal)
+                .Replace("\\012", "\n", StringComparison.Ordinal).Replace("\\134", "\\", StringComparison.Ordinal)
+            : field;
     }
 
     private static string PartialName(string name, string kind, int pid) => $".{name}.{kind}-{pid.ToString(CultureInfo.InvariantCulture)}";
