@@ -24,6 +24,7 @@ public static class ChaosBands
         svg .chaos-band { fill: #f08c00; fill-opacity: 0.13; stroke: #f08c00; stroke-opacity: 0.5; stroke-dasharray: 3 3; }
         svg .chaos-instant { stroke: #f08c00; stroke-width: 1.5; stroke-dasharray: 4 3; }
         svg text.chaos-label { fill: #d9480f; font-size: 10px; }
+        table.chaos td { text-align: left; }
         """;
 
     /// <summary>
