@@ -889,9 +889,9 @@ public sealed class TcpEndpoint
             case TcpState.Established:
                 // (ESTABLISHED, FIN) → CLOSE_WAIT. The ACK may wait for the delayed-ACK timer: if the
                 // application closes meanwhile, the FIN carries it (three-segment close; Linux enters
-                // pingpong mode in tcp_fin()).
+                // pingpong mode in tcp_fin()). FreeBSD ACKs it at once (AckFinAtOnce).
                 SetState(TcpState.CloseWait, sink);
-                if (_profile.DelayedAck == TimeSpan.Zero) SendAck(sink);
+                if (_profile.DelayedAck == TimeSpan.Zero || _profile.AckFinAtOnce) SendAck(sink);
                 else if (_ackAt == Never) _ackAt = t + _profile.DelayedAck.Ticks;
                 break;
             case TcpState.FinWait1:

@@ -68,6 +68,13 @@ public sealed record TcpProfile
     /// <summary>Linux tcp_abort_on_overflow: answer the final ACK with RST when the accept queue is full.</summary>
     public bool AbortOnOverflow { get; init; }
 
+    /// <summary>
+    /// ACK a FIN received in ESTABLISHED at once instead of after the delayed-ACK time. FreeBSD does
+    /// (tcp_input.c: "since we received a FIN then no more input can be expected, send ACK now",
+    /// TF_ACKNOW); Linux delays it (pingpong mode in tcp_fin()), which makes the three-segment close.
+    /// </summary>
+    public bool AckFinAtOnce { get; init; }
+
     /// <summary>Maximum segment size in bytes (Ethernet MTU 1500 minus 40 bytes of IPv4 and TCP headers).</summary>
     public int Mss { get; init; } = 1460;
 
@@ -171,7 +178,8 @@ public sealed record TcpProfile
     /// TCPTV_KEEP_INIT 75 s, TCPTV_KEEP_IDLE 2 h, TCPTV_KEEPINTVL 75 s, TCPTV_KEEPCNT 8,
     /// TCPTV_MIN 30 ms, TCPTV_REXMTMAX 64 s, TCP_MAXRXTSHIFT 12, TCPTV_DELACK 100 ms);
     /// net.inet.tcp.finwait2_timeout 60 s; net.inet.ip.portrange.first/last 49152-65535;
-    /// RFC 1337 behaviour is FreeBSD's default (a RST does not end TIME_WAIT early).
+    /// RFC 1337 behaviour is FreeBSD's default (a RST does not end TIME_WAIT early); a FIN is
+    /// ACKed at once (tcp_input.c, TF_ACKNOW).
     /// SYN-ACK retries and backlogs are not documented here: as rfc9293.
     /// </summary>
     public static TcpProfile Bsd { get; } = Rfc9293 with
@@ -186,6 +194,7 @@ public sealed record TcpProfile
         DelayedAck = TimeSpan.FromMilliseconds(100),
         KeepaliveProbes = 8,
         Rfc1337 = true,
+        AckFinAtOnce = true,
     };
 
     /// <summary>
