@@ -20,6 +20,9 @@ internal static class SwarmCommand
     private const int MaxSeeds = 10_000_000;
     private const int MaxCouples = 1_000_000;
 
+    /// <summary>The longest active phase a seed may have: a swarm is many short runs, not one long one.</summary>
+    private static readonly TimeSpan MaxActiveDuration = TimeSpan.FromHours(1);
+
     public static Command Create()
     {
         var seeds = new Option<int>("--seeds")
@@ -46,15 +49,17 @@ internal static class SwarmCommand
         var duration = new Option<TimeSpan>("--duration")
         {
             Description = "The active phase of each seed, when workload and chaos happen; a quiet tail long enough for the " +
-                          "profile's longest timers is added. At least 20s. Default 60s",
+                          "profile's longest timers is added. From 20s to 3600s. Default 60s",
             HelpName = "D", DefaultValueFactory = _ => TimeSpan.FromSeconds(60),
             CustomParser = r =>
             {
                 string text = r.Tokens[0].Value;
-                if (UnitSyntax.TryParseDuration(text, out var value) && value >= SwarmScenario.MinActiveDuration) return value;
-                if (UnitSyntax.IsTooLongDuration(text))
+                bool parsed = UnitSyntax.TryParseDuration(text, out var value);
+                if (parsed && value >= SwarmScenario.MinActiveDuration && value <= MaxActiveDuration) return value;
+                if (parsed && value > MaxActiveDuration || UnitSyntax.IsTooLongDuration(text))
                 {
-                    r.AddError($"--duration is too long: at most {UnitSyntax.MaxDurationText}; got '{text}'");
+                    // A seed is one short experiment; a long one would only make each seed cost more.
+                    r.AddError($"--duration is too long: at most {UnitSyntax.FormatDuration(MaxActiveDuration)}; got '{text}'");
                     return TimeSpan.Zero;
                 }
                 r.AddError($"--duration must be a duration of at least {SwarmScenario.MinActiveDuration.TotalSeconds:0}s, such as 60s or 2m; got '{text}'");
