@@ -21,6 +21,9 @@ internal static class SwarmCommand
     private const int MaxSeeds = 10_000_000;
     private const int MaxCouples = 1_000_000;
 
+    /// <summary>The longest active phase a seed may have: a swarm is many short runs, not one long one.</summary>
+    private static readonly TimeSpan MaxActiveDuration = TimeSpan.FromHours(1);
+
     public static Command Create()
     {
         var seeds = new Option<int>("--seeds")
@@ -47,14 +50,16 @@ internal static class SwarmCommand
         var duration = new Option<TimeSpan>("--duration")
         {
             Description = "The active phase of each seed, when workload and chaos happen; a quiet tail long enough for the " +
-                          "profile's longest timers is added. At least 20s. Default 60s",
+                          "profile's longest timers is added. From 20s to 3600s. Default 60s",
             HelpName = "D", DefaultValueFactory = _ => TimeSpan.FromSeconds(60),
             CustomParser = r =>
             {
                 string text = r.Tokens[0].Value;
-                if (UnitSyntax.IsTooLongDuration(text))
-                    r.AddError($"--duration is too long: at most {UnitSyntax.MaxDurationText}; got '{text}'");
-                else if (!UnitSyntax.TryParseDuration(text, out var value))
+                bool parsed = UnitSyntax.TryParseDuration(text, out var value);
+                if (parsed && value > MaxActiveDuration || UnitSyntax.IsTooLongDuration(text))
+                    // A seed is one short experiment; a long one would only make each seed cost more.
+                    r.AddError($"--duration is too long: at most {UnitSyntax.FormatDuration(MaxActiveDuration)}; got '{text}'");
+                else if (!parsed)
                     r.AddError($"--duration must be a duration with a unit, such as 60s or 2m; got '{text}'");
                 else if (value < SwarmScenario.MinActiveDuration)
                     r.AddError($"--duration {text} is too short: a seed's active phase needs at least {SwarmScenario.MinActiveDuration.TotalSeconds:0}s");

@@ -102,6 +102,8 @@ public class SwarmCommandTests
         { ["swarm", "--seeds", "5", "--couples", "0"], "--couples must be a whole number from 1 to 1000000; got '0'" },
         { ["swarm", "--seeds", "5", "--duration", "10s"], "tcpactors: --duration 10s is too short: a seed's active phase needs at least 20s\n" },
         { ["swarm", "--seeds", "5", "--duration", "soon"], "tcpactors: --duration must be a duration with a unit, such as 60s or 2m; got 'soon'\n" },
+        { ["swarm", "--seeds", "5", "--duration", "2h"], "--duration is too long: at most 3600s; got '2h'" },
+        { ["swarm", "--seeds", "5", "--duration", "1e30s"], "--duration is too long: at most 3600s; got '1e30s'" },
         { ["swarm", "--seeds", "5", "--profile", "linx"], "--profile must be one of linux, rfc9293, bsd, windows, random; got 'linx'" },
         { ["swarm", "--seeds", "5", "--from", "-1"], "--from must be a whole number" },
         { ["swarm", "--seeds", "5", "--threads", "0"], "--threads must be a whole number from 1 to 1024; got '0'" },
