@@ -3,7 +3,7 @@
 # today (run it after changing report.html or the dashboard, look at them, commit them):
 #   docs/images/teardown-storm-report.png  report.html of the default run (`tcpactors run`)
 #   docs/images/dashboard.png              the live dashboard after a teardown storm of 1,000
-#                                          couples with 30 % loss applied live at t >= 10 s
+#                                          couples, 30 % loss applied live through the chaos API
 # Needs chromium (the Debian package that ./test.sh installs) and curl. Takes about a minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,11 +23,11 @@ trap cleanup EXIT
 dotnet build -c Release src/TcpActors.Cli -v q -nologo >/dev/null
 tcpactors=src/TcpActors.Cli/bin/Release/net10.0/tcpactors
 
-# A page as a person sees it: headless chromium, a fixed window, 15 s after it starts loading, so
+# A page as a person sees it: headless chromium, a fixed window, 40 s after it starts loading, so
 # that its script has drawn, on a busy machine too (a budget of virtual time would never run out on the dashboard, whose
 # event stream stays open).
 shot() { # FILE WIDTH,HEIGHT URL
-  timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --timeout=15000 \
+  timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --timeout=40000 \
     --window-size="$2" --screenshot="$1" "$3" >/dev/null 2>&1
   echo "wrote $1"
 }

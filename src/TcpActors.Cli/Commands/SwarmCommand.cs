@@ -33,7 +33,7 @@ internal static class SwarmCommand
         };
         var from = new Option<ulong>("--from")
         {
-            Description = "The first seed; seeds FROM .. FROM+N-1 run. Default 1", HelpName = "S", DefaultValueFactory = _ => 1UL,
+            Description = "The first seed; seeds FROM .. FROM+N-1 run", HelpName = "S", DefaultValueFactory = _ => 1UL,
             CustomParser = r =>
             {
                 string text = r.Tokens[0].Value;
@@ -44,14 +44,15 @@ internal static class SwarmCommand
         };
         var couples = new Option<int>("--couples")
         {
-            Description = "Couples per seed. Default 200", HelpName = "M", DefaultValueFactory = _ => 200,
+            Description = "Couples per seed", HelpName = "M", DefaultValueFactory = _ => 200,
             CustomParser = r => Whole(r, "--couples", 1, MaxCouples) ?? 0,
         };
-        var duration = new Option<TimeSpan>("--duration")
+        // Nullable with no default value: the help would print a TimeSpan default as "00:01:00".
+        var duration = new Option<TimeSpan?>("--duration")
         {
             Description = "The active phase of each seed, when workload and chaos happen; a quiet tail long enough for the " +
                           "profile's longest timers is added. From 20s to 3600s. Default 60s",
-            HelpName = "D", DefaultValueFactory = _ => TimeSpan.FromSeconds(60),
+            HelpName = "D",
             CustomParser = r =>
             {
                 string text = r.Tokens[0].Value;
@@ -103,7 +104,7 @@ internal static class SwarmCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            var settings = new SwarmSettings { Couples = parse.GetValue(couples), ActiveDuration = parse.GetValue(duration), Profile = parse.GetValue(profile) };
+            var settings = new SwarmSettings { Couples = parse.GetValue(couples), ActiveDuration = parse.GetValue(duration) ?? TimeSpan.FromSeconds(60), Profile = parse.GetValue(profile) };
             int count = parse.GetValue(seeds);
             ulong first = parse.GetValue(from);
             int workers = parse.GetValue(threads) ?? Environment.ProcessorCount;
