@@ -57,6 +57,31 @@ public class LiveViewTests
     }
 
     [Fact]
+    public void A_storm_between_two_frames_still_shows_as_its_peak_and_the_bars_keep_the_run_scale()
+    {
+        var latest = new LatestSnapshot();
+        var storm = MidStorm();
+        latest.OnSample(storm);
+        // The next frame comes after TIME_WAIT drained: only the peak so far remembers it.
+        var counts = new long[TcpStateNames.Count];
+        counts[(int)TcpState.Listen] = 1;
+        counts[(int)TcpState.TimeWait] = 10;
+        latest.OnSample(new LiveSnapshot
+        {
+            Now = TimeSpan.FromSeconds(90), Duration = storm.Duration, StateCounts = counts, Segments = storm.Segments,
+            Resets = storm.Resets, ConnectOutcomes = storm.ConnectOutcomes, TimeWaitOverflow = 0, Events = storm.Events,
+        });
+
+        string drawn = Draw(SnapshotView.Render(Heading, latest.Current, TimeSpan.FromSeconds(3), latest.PeaksSoFar()));
+
+        Assert.Contains("time_wait (9,963)", drawn, StringComparison.Ordinal);
+        Assert.Contains("last_ack (37)", drawn, StringComparison.Ordinal);
+        // Scaled to 9,963, ten TIME_WAIT endpoints make no visible bar (they would fill the width if scaled to this frame).
+        string timeWaitRow = drawn.Split('\n').Single(l => l.Contains("time_wait (", StringComparison.Ordinal));
+        Assert.DoesNotContain("█████", timeWaitRow, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Before_the_first_sample_the_view_says_it_is_starting()
     {
         string drawn = Draw(SnapshotView.Render(Heading, null, TimeSpan.Zero));

@@ -48,9 +48,9 @@ internal static class LiveView
                     {
                         while (!Wait(run, TerminalEvery))
                         {
-                            ctx.UpdateTarget(SnapshotView.Render(heading, latest.Current, clock.Elapsed));
+                            ctx.UpdateTarget(SnapshotView.Render(heading, latest.Current, clock.Elapsed, latest.PeaksSoFar()));
                         }
-                        ctx.UpdateTarget(SnapshotView.Render(heading, latest.Current, clock.Elapsed));
+                        ctx.UpdateTarget(SnapshotView.Render(heading, latest.Current, clock.Elapsed, latest.PeaksSoFar()));
                     });
                 break;
         }

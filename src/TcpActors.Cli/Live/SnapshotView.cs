@@ -24,7 +24,8 @@ internal static class SnapshotView
     ];
 
     /// <summary>The whole live view for <paramref name="snapshot"/> (null: before the first sample).</summary>
-    public static IRenderable Render(RunHeading heading, LiveSnapshot? snapshot, TimeSpan wall)
+    /// <param name="peaksSoFar">Each state's highest count so far (<see cref="LatestSnapshot.PeaksSoFar"/>): the bars' scale and the peaks shown.</param>
+    public static IRenderable Render(RunHeading heading, LiveSnapshot? snapshot, TimeSpan wall, IReadOnlyList<long>? peaksSoFar = null)
     {
         var title = new Markup($"[bold]{Markup.Escape(heading.ToString())}[/]");
         if (snapshot is null)
@@ -34,7 +35,7 @@ internal static class SnapshotView
             title,
             new Markup(ProgressLine(snapshot, wall)),
             new Text(""),
-            States(snapshot),
+            States(snapshot, peaksSoFar),
             new Columns(Segments(snapshot), Outcomes(snapshot)) { Expand = false });
     }
 
@@ -52,15 +53,24 @@ internal static class SnapshotView
     }
 
     /// <summary>Endpoints per TCP state as a bar chart, every state always shown so the rows stay put.</summary>
-    public static BarChart States(LiveSnapshot s)
+    /// <remarks>
+    /// Scaled to the highest count of the run so far, not of this frame, so a bar does not jump
+    /// when another state falls; each state's label carries its peak so far, so a storm that came
+    /// and went between two frames is still seen.
+    /// </remarks>
+    public static BarChart States(LiveSnapshot s, IReadOnlyList<long>? peaksSoFar = null)
     {
-        var chart = new BarChart().Width(80).Label("[bold]endpoints per state[/]").LeftAlignLabel()
+        var chart = new BarChart().Width(80).Label("[bold]endpoints per state[/] [grey](peak so far)[/]").LeftAlignLabel()
             .UseValueFormatter((value, _) => value.ToString("N0", CultureInfo.InvariantCulture));
+        long scale = 1;
         foreach (TcpState state in TcpStateNames.All)
         {
-            chart.AddItem(state.ToMetricName(), s[state], s_stateColors[(int)state]);
+            long peak = Math.Max(s[state], peaksSoFar is null ? 0 : peaksSoFar[(int)state]);
+            scale = Math.Max(scale, peak);
+            string label = peak > 0 ? $"{state.ToMetricName()} [grey]({peak.ToString("N0", CultureInfo.InvariantCulture)})[/]" : state.ToMetricName();
+            chart.AddItem(label, s[state], s_stateColors[(int)state]);
         }
-        return chart;
+        return chart.WithMaxValue(scale);
     }
 
     private static Table Segments(LiveSnapshot s)
