@@ -288,6 +288,11 @@ internal sealed class RunOptions
             r.AddError($"{name} must not be negative; got '{text}'");
             return null;
         }
+        if (UnitSyntax.IsTooLongDuration(text))
+        {
+            r.AddError($"{name} is too long: at most {UnitSyntax.MaxDurationText}; got '{text}'");
+            return null;
+        }
         if (!UnitSyntax.TryParseDuration(text, out var value))
         {
             r.AddError(double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _)

@@ -21,6 +21,7 @@ public class BadInputTests
         { ["run", "--delay", "-5ms"], "--delay must not be negative; got '-5ms'" },
         { ["run", "--duration", "0s"], "--duration must be longer than 0s" },
         { ["run", "--duration", "soon"], "--duration must be a duration with a unit, such as 250ms, 10s or 2m; got 'soon'" },
+        { ["run", "--duration", "99999999999999h"], "--duration is too long: at most 256204778h; got '99999999999999h'" },
         { ["run", "--duration", "10s", "lossy-handshake"], "with the command-line overrides:" },
         { ["run", "--profile", "linx"], "--profile must be one of linux, rfc9293, bsd, windows; got 'linx'" },
         { ["run", "--seed", "-1"], "--seed must be a whole number from 0 to 18446744073709551615; got '-1'" },
