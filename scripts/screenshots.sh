@@ -41,16 +41,18 @@ shot docs/images/teardown-storm-report.png 1100,980 "file://$work/storm/report.h
 # the picture once the run has finished (the dashboard stays up until Ctrl+C).
 "$tcpactors" run teardown-storm --couples 1000 --dashboard --port 0 --time-scale 5 --quiet --out "$work/live" >"$work/live.out" 2>&1 &
 dashboard_pid=$!
-state_of() { curl -fsS "$url/api/state" 2>/dev/null || true; }
+# The API wants the run's token (printed in the page's URL) and JSON bodies (docs/dashboard.md).
+state_of() { curl -fsS -H "Authorization: Bearer $token" "$base/api/state" 2>/dev/null || true; }
 wait_for() { # DESCRIPTION COMMAND...: polls every 0.2 s, gives up after 60 s
   local description=$1; shift
   for _ in $(seq 300); do "$@" && return 0; sleep 0.2; done
   echo "screenshots.sh: the dashboard run never $description; its output:" >&2; cat "$work/live.out" >&2; exit 1
 }
 wait_for "printed its URL" grep -q '^dashboard: http' "$work/live.out"
-url=$(sed -n 's/^dashboard: \(http[^ ]*\).*/\1/p' "$work/live.out" | head -1); url=${url%/}
+page=$(sed -n 's/^dashboard: \(http[^ ]*\).*/\1/p' "$work/live.out" | head -1)
+base=${page%%\?*}; base=${base%/}; token=${page##*token=}
 reached_10s() { [[ "$(state_of)" =~ \"t\":([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -ge 10 ]; }
 wait_for "reached t = 10 s" reached_10s
-curl -fsS -XPOST "$url/api/chaos" -d '{"kind":"loss","loss":0.3}' >/dev/null
+curl -fsS -XPOST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$base/api/chaos" -d '{"kind":"loss","loss":0.3}' >/dev/null
 wait_for "finished" grep -q '^dashboard: still serving' "$work/live.out"
-shot docs/images/dashboard.png 1400,1091 "$url/"
+shot docs/images/dashboard.png 1400,1091 "$page"

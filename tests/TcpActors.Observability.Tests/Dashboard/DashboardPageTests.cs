@@ -86,7 +86,7 @@ public sealed class DashboardPageTests
         };
         await using var run = new DashboardRun(scenario, holdAt: TimeSpan.FromSeconds(15));
         await using var chromium = await Chromium.LaunchAsync();
-        IPage page = await chromium.OpenAsync(run.Server.Url);
+        IPage page = await chromium.OpenAsync(run.Server.PageUrl);
 
         // Held at t = 15 s: the loss window is over, the crash to come.
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#chart-long rect.chaos-band').length === 1");

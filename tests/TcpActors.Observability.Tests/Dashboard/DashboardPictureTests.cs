@@ -29,7 +29,7 @@ public sealed class DashboardPictureTests
     {
         await using var run = new DashboardRun(OneCouple(), holdAt: TimeSpan.FromSeconds(3));
         await using var chromium = await Chromium.LaunchAsync();
-        IPage page = await chromium.OpenAsync(run.Server.Url);
+        IPage page = await chromium.OpenAsync(run.Server.PageUrl);
         await page.WaitForFunctionAsync("() => Number(document.getElementById('chart-long').dataset.samples) === 4");
 
         var ticks = (await page.Locator("#chart-long text.ytick").AllTextContentsAsync())
