@@ -37,7 +37,7 @@ public static class SimulationRunner
         var wall = Stopwatch.StartNew();
         // One shard of several run apart keeps its census steps, for `tcpactors merge` to merge exactly.
         var samples = new SampleAggregator(options.Observer, shards.Length, scenario.Run.Duration, keepSteps: shards.Length < shardCount);
-        samples.Census.Series.Sink = options.TimeSeriesSink;
+        samples.Sink = options.TimeSeriesSink;
         BufferedTrace[]? buffered = options.Trace is not null && shards.Length > 1 ? new BufferedTrace[shards.Length] : null;
         if (buffered is not null) for (int i = 0; i < buffered.Length; i++) buffered[i] = new BufferedTrace();
 

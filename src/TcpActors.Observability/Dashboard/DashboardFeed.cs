@@ -197,7 +197,8 @@ internal sealed class DashboardFeed
     }
 
     private static string EndEvent(RunReport report) =>
-        "event: end\ndata: " + JsonSerializer.Serialize(new { digest = report.Digest, interrupted = report.Interrupted, invariants_ok = report.Invariants.Ok, chaos = report.Chaos }) + "\n\n";
+        "event: end\ndata: " + JsonSerializer.Serialize(new { digest = report.Digest, interrupted = report.Interrupted, invariants_ok = report.Invariants.Ok, chaos = report.Chaos,
+            handshake_seconds = report.HandshakeSeconds, connection_seconds = report.ConnectionSeconds }) + "\n\n";
 
     private string Render(Sample sample)
     {
@@ -309,7 +310,10 @@ internal sealed class DashboardFeed
         {
             ["t"] = s.Now.TotalSeconds,
             ["duration"] = s.Duration.TotalSeconds,
-            ["states"] = new JsonArray([.. Array.ConvertAll(s.StateCounts, c => (JsonNode?)c)]),
+            ["states"] = Counts(s.StateCounts),
+            // Each state's exact fewest and most endpoints within the interval this sample ends (the band under the line).
+            ["states_min"] = s.StateMin is { } min ? Counts(min) : null,
+            ["states_max"] = s.StateMax is { } max ? Counts(max) : null,
             ["segments"] = JsonSerializer.SerializeToNode(s.Segments),
             ["resets"] = JsonSerializer.SerializeToNode(s.Resets),
             ["connect_outcomes"] = JsonSerializer.SerializeToNode(s.ConnectOutcomes),
@@ -323,6 +327,8 @@ internal sealed class DashboardFeed
         };
         return sample.ToJsonString();
     }
+
+    private static JsonArray Counts(long[] counts) => new([.. Array.ConvertAll(counts, c => (JsonNode?)c)]);
 
     // ------------------------------------------------------------------ chaos windows for the charts' bands
 

@@ -17,6 +17,16 @@ public sealed class LiveSnapshot
     /// <summary>Endpoints per state, indexed by <see cref="TcpState"/> (11 entries, <c>tcpactors.connections</c>).</summary>
     public required long[] StateCounts { get; init; }
 
+    /// <summary>
+    /// Each state's exact fewest endpoints at any instant of the interval this sample ends
+    /// (indexed by <see cref="TcpState"/>, the run's census merged over the shards, as in
+    /// <c>timeseries.csv</c>), or null when not known. Set by the run before it is published.
+    /// </summary>
+    public long[]? StateMin { get; internal set; }
+
+    /// <summary>Each state's exact most endpoints at any instant of the interval this sample ends, or null; see <see cref="StateMin"/>.</summary>
+    public long[]? StateMax { get; internal set; }
+
     /// <summary>Segment counters (<c>tcpactors.segments</c>).</summary>
     public required SegmentCounts Segments { get; init; }
 
