@@ -136,4 +136,64 @@ public sealed class DashboardPageTests
         await page.WaitForFunctionAsync("() => !document.getElementById('chaos-list').textContent.includes('partition')");
         Assert.Empty(run.Control.Active);
     }
+
+    /// <summary>
+    /// Both sides of 500 couples close at t = 10 s over 20 ms links: every endpoint spends one
+    /// round trip in CLOSING, between two samples a second apart, on two shards; TIME_WAIT ends at 70 s,
+    /// so every connection has a duration.
+    /// </summary>
+    private static Scenario SimultaneousCloseSampledEverySecond() => ScenarioLoader.LoadText("""
+        name: dashboard-simultaneous-close
+        seed: 2
+        profile: linux
+        hosts:
+          clients: { count: 2 }
+          servers: { count: 2, port: 80 }
+        network: { delay: 20ms }
+        workload:
+          couples: 500
+          open: { at: 0s, over: 2s }
+          exchange: { request: 100B, response: 100B }
+          close: { at: 10s, over: 0s, by: both }
+        run: { duration: 75s, sample_every: 1s, shards: 2 }
+        """, "dashboard-simultaneous-close.yaml").GetOrThrow();
+
+    [Fact]
+    public async Task Closing_that_lives_between_samples_is_a_band_up_to_its_exact_peak_and_the_end_shows_the_duration_quantiles()
+    {
+        await using var run = new DashboardRun(SimultaneousCloseSampledEverySecond(), holdAt: TimeSpan.FromSeconds(5));
+        await using var chromium = await Chromium.LaunchAsync();
+        IPage page = await chromium.OpenAsync(run.Server.PageUrl);
+        await page.WaitForFunctionAsync("() => Number(document.getElementById('chart-transient').dataset.samples) === 6");
+        Assert.Equal(0, await page.Locator("#chart-transient polygon.minmax-band[data-state='closing']").CountAsync());
+
+        var report = run.Finish();
+        await page.WaitForFunctionAsync("() => document.body.dataset.finished === 'true' && Number(document.getElementById('chart-transient').dataset.samples) === 76");
+        Assert.Equal(1000, report.Peaks["closing"].Count);
+
+        // No sample catches CLOSING: its line lies on zero (y = 220) all along …
+        string line = await page.GetAttributeAsync("#chart-transient polyline[data-state='closing']", "points") ?? "";
+        Assert.All(line.Split(' ', StringSplitOptions.RemoveEmptyEntries), p => Assert.Equal(220, Y(p), 0.05));
+        // … and its band reaches the exact peak: y = 220 − 212 × peak / axis top (the highest tick).
+        string band = await page.GetAttributeAsync("#chart-transient polygon.minmax-band[data-state='closing']", "points") ?? "";
+        double axisTop = (await page.Locator("#chart-transient text.ytick").AllTextContentsAsync()).Max(t => (double)Number(t));
+        double highest = band.Split(' ', StringSplitOptions.RemoveEmptyEntries).Min(Y);
+        Assert.Equal(220 - 212 * report.Peaks["closing"].Count / axisTop, highest, 0.1);
+
+        // The end's quantiles are report.json's, to the bit, and read in milliseconds.
+        foreach (var (row, q) in new[] { ("handshake", report.HandshakeSeconds), ("connection", report.ConnectionSeconds) })
+        {
+            Assert.True(q.Count > 0, row);
+            var cells = await page.Locator($"#quantiles-{row} td[data-seconds]").EvaluateAllAsync<string[]>("cells => cells.map(c => c.dataset.seconds)");
+            Assert.Equal([q.P50, q.P90, q.P99, q.P999, q.Max], cells.Select(c => double.Parse(c, CultureInfo.InvariantCulture)));
+        }
+        string handshake = await page.InnerTextAsync("#quantiles-handshake");
+        Assert.Contains((report.HandshakeSeconds.P99 * 1000).ToString("0.##", CultureInfo.InvariantCulture) + " ms", handshake, StringComparison.Ordinal);
+
+        string screenshot = Path.Combine(AppContext.BaseDirectory, "screenshots", "dashboard-band.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+    }
+
+    private static double Y(string point) => double.Parse(point[(point.IndexOf(',') + 1)..], CultureInfo.InvariantCulture);
 }
