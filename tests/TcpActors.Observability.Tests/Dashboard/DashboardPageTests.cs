@@ -189,6 +189,9 @@ public sealed class DashboardPageTests
         }
         string handshake = await page.InnerTextAsync("#quantiles-handshake");
         Assert.Contains((report.HandshakeSeconds.P99 * 1000).ToString("0.##", CultureInfo.InvariantCulture) + " ms", handshake, StringComparison.Ordinal);
+        // A connection lasts its 60 s of TIME_WAIT and more: seconds, not tens of thousands of milliseconds.
+        string connection = await page.InnerTextAsync("#quantiles-connection");
+        Assert.Contains(report.ConnectionSeconds.Max.ToString("0.#", CultureInfo.InvariantCulture) + " s", connection, StringComparison.Ordinal);
 
         string screenshot = Path.Combine(AppContext.BaseDirectory, "screenshots", "dashboard-band.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
