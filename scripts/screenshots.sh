@@ -23,11 +23,11 @@ trap cleanup EXIT
 dotnet build -c Release src/TcpActors.Cli -v q -nologo >/dev/null
 tcpactors=src/TcpActors.Cli/bin/Release/net10.0/tcpactors
 
-# A page as a person sees it: headless chromium, a fixed window, 40 s after it starts loading, so
+# A page as a person sees it: headless chromium, a fixed window, 8 s after it starts loading, so
 # that its script has drawn, on a busy machine too (a budget of virtual time would never run out on the dashboard, whose
 # event stream stays open).
 shot() { # FILE WIDTH,HEIGHT URL
-  timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --timeout=40000 \
+  timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --disable-background-networking --timeout=8000 \
     --window-size="$2" --screenshot="$1" "$3" >/dev/null 2>&1
   echo "wrote $1"
 }
