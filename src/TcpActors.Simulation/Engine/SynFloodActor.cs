@@ -1,4 +1,5 @@
 using TcpActors.Runtime;
+using TcpActors.Simulation.Model;
 using TcpActors.Simulation.Scenarios;
 using TcpActors.Tcp;
 
@@ -11,26 +12,26 @@ namespace TcpActors.Simulation.Engine;
 /// </summary>
 internal sealed class SynFloodActor : Actor, IReceive<FloodDue>
 {
-    private readonly Shard _shard;
+    private readonly ShardRefs _refs;
     private readonly SynFloodSpec _flood;
+    private readonly int _shardCount;
     private readonly int _firstTarget;
     private readonly int _targets;
     private readonly TimeSpan _end;
     private long _next;
 
-    public SynFloodActor(Shard shard, SynFloodSpec flood)
+    public SynFloodActor(ShardRefs refs, SynFloodSpec flood, int shardIndex, int shardCount)
     {
-        _shard = shard;
+        _refs = refs;
         _flood = flood;
-        var (first, last) = flood.Target.Resolve(shard.Scenario.Hosts.Servers.Count);
+        _shardCount = shardCount;
+        Scenario scenario = refs.World.Scenario;
+        var (first, last) = flood.Target.Resolve(scenario.Hosts.Servers.Count);
         _firstTarget = first;
         _targets = last - first + 1;
-        _end = flood.For is { } f ? flood.At + f : shard.Scenario.Run.Duration;
-        _next = shard.ShardIndex;
+        _end = flood.For is { } f ? flood.At + f : scenario.Run.Duration;
+        _next = shardIndex;
     }
-
-    /// <summary>Spoofed SYNs sent by this shard.</summary>
-    public long Sent { get; private set; }
 
     protected override void PreStart() => ScheduleNext();
 
@@ -41,16 +42,15 @@ internal sealed class SynFloodActor : Actor, IReceive<FloodDue>
         while (TimeOf(_next) <= Now && TimeOf(_next) < _end)
         {
             long j = _next;
-            _next += _shard.ShardCount;
+            _next += _shardCount;
             int server = _firstTarget + (int)(j % _targets);
             var syn = new Segment
             {
                 SrcAddr = AddressPlan.Spoofed(j), SrcPort = (ushort)(1024 + j % 64000),
-                DstAddr = AddressPlan.Server(server), DstPort = _shard.Scenario.Hosts.Servers.Port,
+                DstAddr = AddressPlan.Server(server), DstPort = _refs.World.Scenario.Hosts.Servers.Port,
                 Seq = new SeqNum((uint)(j * 2654435761L)), Flags = TcpFlags.Syn, Window = 65535,
             };
-            Sent++;
-            _shard.NetworkRef.Tell(new Transmission(syn, -1, false));
+            System.Tell(_refs.Network, new Transmission(syn, -1, false));
         }
         ScheduleNext();
     }
@@ -59,6 +59,6 @@ internal sealed class SynFloodActor : Actor, IReceive<FloodDue>
     {
         TimeSpan at = TimeOf(_next);
         if (at >= _end) return;
-        Self.Tell(default(FloodDue), at > Now ? at - Now : TimeSpan.Zero);
+        System.Tell(Self, default(FloodDue), at > Now ? at - Now : TimeSpan.Zero);
     }
 }

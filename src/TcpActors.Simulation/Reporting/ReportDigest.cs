@@ -9,7 +9,8 @@ namespace TcpActors.Simulation.Reporting;
 /// <summary>
 /// The report's <c>digest</c>: SHA-256 over a canonical text of everything a run of the same
 /// scenario, seed and shard count must reproduce — counts, histograms, the time series, the
-/// invariant verdicts. Wall time, thread count, paths and dates are left out, so
+/// invariant verdicts: the simulated world only. Engine statistics (events delivered), wall
+/// time, thread count, paths and dates are left out, so
 /// <c>--threads</c> never changes it; separate <c>--shard i/N</c> reports merged by
 /// <see cref="ReportMerger"/> give the same digest as the in-process run.
 /// </summary>
@@ -32,7 +33,6 @@ public static class ReportDigest
         Line("shards", report.Shards);
         Line("shard_indexes", string.Join(",", report.ShardIndexes));
         Line("virtual_ticks", (long)Math.Round(report.VirtualSeconds * TimeSpan.TicksPerSecond));
-        Line("events", report.Events);
         Line("couples", report.Couples);
         Line("interrupted", report.Interrupted);
         var o = report.Outcomes;

@@ -104,6 +104,7 @@ public static class ReportMerger
             VirtualSeconds = virtualSeconds,
             WallSeconds = wall,
             Events = events,
+            Engine = first.Engine with { Events = events },
             Couples = couples,
             Outcomes = outcomes,
             StatesFinal = StateMap(final),

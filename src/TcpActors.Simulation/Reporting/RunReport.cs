@@ -29,6 +29,8 @@ public sealed record RunReport
     [JsonPropertyName("wall_seconds")] public required double WallSeconds { get; init; }
     /// <summary>Events (messages) the actor systems delivered.</summary>
     [JsonPropertyName("events")] public required long Events { get; init; }
+    /// <summary>The engine that ran the model and its own statistics (not part of the digest: another engine or split gives the same world).</summary>
+    [JsonPropertyName("engine")] public EngineFacts Engine { get; init; } = new();
     /// <summary>Couples of the scenario covered by this report.</summary>
     [JsonPropertyName("couples")] public required long Couples { get; init; }
     /// <summary>How couples ended.</summary>
@@ -267,4 +269,13 @@ public sealed record HistogramBucket
     [JsonPropertyName("bucket")] public int Bucket { get; init; }
     /// <summary>Values in it.</summary>
     [JsonPropertyName("count")] public long Count { get; init; }
+}
+
+/// <summary>The report's <c>engine</c> section: which engine ran the model (DESIGN.md §7), and what it counted doing so.</summary>
+public sealed record EngineFacts
+{
+    /// <summary><c>sim</c> (the project's virtual-time actor runtime) or <c>akka</c>.</summary>
+    [JsonPropertyName("name")] public string Name { get; init; } = "sim";
+    /// <summary>Messages the engine delivered (hand-offs included): a cost, not a fact of the simulated world.</summary>
+    [JsonPropertyName("events")] public long Events { get; init; }
 }

@@ -11,7 +11,7 @@ internal struct SeedDraw
 {
     private RandomStream _stream;
 
-    public SeedDraw(ulong seed, ulong part) => _stream = new RandomStream(seed, 0x5757_0000UL + part);
+    public SeedDraw(ulong seed, ulong part) => _stream = new RandomStream(seed, Model.RandomStreams.Swarm(part));
 
     public bool Chance(double p) => _stream.Chance(p);
 

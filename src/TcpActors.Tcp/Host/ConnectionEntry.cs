@@ -30,6 +30,16 @@ internal struct ConnectionEntry
 
     public EntryRole Role;
 
+    /// <summary>True for a half-open entry that keeps its request (<see cref="Request"/>); fits in the padding after <see cref="Role"/>.</summary>
+    public bool HasRequest;
+
     /// <summary>When the tuple entered TIME_WAIT (ticks of virtual time); meaningful only in that role.</summary>
     public long TimeWaitSinceTicks;
+
+    /// <summary>A half-open entry keeps its request's ISS (high 32 bits) and IRS (low) here, as Linux's request sock does; <see cref="HasRequest"/> says it does.</summary>
+    public ulong Request
+    {
+        readonly get => (ulong)TimeWaitSinceTicks;
+        set => TimeWaitSinceTicks = (long)value;
+    }
 }

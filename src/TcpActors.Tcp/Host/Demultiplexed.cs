@@ -32,6 +32,9 @@ public readonly record struct Demultiplexed
     /// <summary>The connection's handle when <see cref="Outcome"/> is <see cref="DemuxOutcome.Connection"/>.</summary>
     public int Handle { get; init; }
 
+    /// <summary>With <see cref="DemuxOutcome.Connection"/>: the connection is half-open, in its listener's SYN queue (see <see cref="TcpHost.CheckRequest"/>).</summary>
+    public bool HalfOpen { get; init; }
+
     /// <summary>The listener when <see cref="Outcome"/> is <see cref="DemuxOutcome.Listener"/>.</summary>
     public Listener? Listener { get; init; }
 }

@@ -176,7 +176,7 @@ public sealed class TcpHost
         }
         if (_connections.TryGetValue(segment.ReceiverTuple, out var entry))
         {
-            return new Demultiplexed { Outcome = DemuxOutcome.Connection, Handle = entry.Handle };
+            return new Demultiplexed { Outcome = DemuxOutcome.Connection, Handle = entry.Handle, HalfOpen = entry.Role == EntryRole.HalfOpen };
         }
         if (_listeners.TryGetValue(segment.DstPort, out var listener))
         {
@@ -380,7 +380,18 @@ public sealed class TcpHost
     /// accept queue drops the SYN even when a cookie would be sent; otherwise the tuple is
     /// registered half-open under <paramref name="handle"/> and takes a SYN queue slot.
     /// </summary>
-    public SynDecision OfferSyn(in FourTuple tuple, int handle)
+    public SynDecision OfferSyn(in FourTuple tuple, int handle) => OfferSyn(tuple, handle, default, default, remember: false);
+
+    /// <summary>
+    /// <see cref="OfferSyn(in FourTuple, int)"/>, keeping with the SYN queue entry what Linux's
+    /// request sock keeps (<c>snt_isn</c>, <c>rcv_isn</c>), so that <see cref="CheckRequest"/>
+    /// can judge the handshake's final ACK as <c>tcp_check_req()</c> does.
+    /// </summary>
+    /// <param name="iss">The sequence number of the SYN-ACK the connection will send.</param>
+    /// <param name="irs">The SYN's sequence number.</param>
+    public SynDecision OfferSyn(in FourTuple tuple, int handle, SeqNum iss, SeqNum irs) => OfferSyn(tuple, handle, iss, irs, remember: true);
+
+    private SynDecision OfferSyn(in FourTuple tuple, int handle, SeqNum iss, SeqNum irs, bool remember)
     {
         var listener = RequireListenerFor(tuple);
         if (_connections.ContainsKey(tuple))
@@ -411,7 +422,7 @@ public sealed class TcpHost
             return SynDecision.SynCookie;
         }
 
-        Add(tuple, new ConnectionEntry { Handle = handle, Role = EntryRole.HalfOpen });
+        Add(tuple, new ConnectionEntry { Handle = handle, Role = EntryRole.HalfOpen, HasRequest = remember, Request = (ulong)iss.Value << 32 | irs.Value });
         listener.SynQueueLength++;
         listener.AssertInvariants();
         return SynDecision.Admit;
@@ -450,6 +461,30 @@ public sealed class TcpHost
         entry.Role = EntryRole.AcceptQueued;
         listener.Enqueue(tuple, entry.Handle);
         return AckDecision.Accept;
+    }
+
+    /// <summary>
+    /// Linux <c>tcp_check_req()</c>: is <paramref name="segment"/> the final ACK of a handshake
+    /// whose SYN <see cref="OfferSyn(in FourTuple, int, SeqNum, SeqNum)"/> admitted? It is when
+    /// it is a plain ACK (no SYN, no RST) of exactly the SYN-ACK (SEG.ACK = ISS + 1) and its
+    /// sequence number is acceptable for RCV.NXT = IRS + 1 and <paramref name="receiveWindow"/>
+    /// (RFC 9293 §3.10.7.4's table). Then the listener decides as <see cref="CompleteHandshake"/>
+    /// does; otherwise (null) the segment goes to the connection as any other.
+    /// </summary>
+    public AckDecision? CheckRequest(in Segment segment, int receiveWindow)
+    {
+        if ((segment.Flags & (TcpFlags.Ack | TcpFlags.Syn | TcpFlags.Rst)) != TcpFlags.Ack) return null;
+        FourTuple tuple = segment.ReceiverTuple;
+        if (!_connections.TryGetValue(tuple, out var entry) || entry.Role != EntryRole.HalfOpen || !entry.HasRequest) return null;
+        var iss = new SeqNum((uint)(entry.Request >> 32));
+        var rcvNxt = new SeqNum((uint)entry.Request) + 1;
+        if (segment.Ack != iss + 1) return null;
+        uint window = (uint)Math.Max(0, receiveWindow);
+        uint length = segment.SeqLength;
+        bool acceptable = length == 0
+            ? window == 0 ? segment.Seq == rcvNxt : segment.Seq.InWindow(rcvNxt, window)
+            : window != 0 && (segment.Seq.InWindow(rcvNxt, window) || (segment.Seq + (length - 1)).InWindow(rcvNxt, window));
+        return acceptable ? CompleteHandshake(tuple) : null;
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 using TcpActors.Runtime;
 using TcpActors.Simulation.Scenarios;
 
-namespace TcpActors.Simulation.Engine;
+namespace TcpActors.Simulation.Model;
 
 /// <summary>
 /// The workload as pure functions of a couple's global index: when it opens, when and by whom it
@@ -10,9 +10,6 @@ namespace TcpActors.Simulation.Engine;
 /// </summary>
 internal sealed class WorkloadPlan
 {
-    /// <summary>Stream ids of couples start here, clear of link and host streams.</summary>
-    private const ulong CoupleStreamBase = 1UL << 40;
-
     private readonly Scenario _scenario;
     private readonly WorkloadSpec _workload;
 
@@ -77,7 +74,7 @@ internal sealed class WorkloadPlan
     /// </summary>
     public CoupleFlags Decide(int couple)
     {
-        var random = new RandomStream(_scenario.Seed, CoupleStreamBase + (ulong)couple);
+        var random = new RandomStream(_scenario.Seed, RandomStreams.Couple(couple));
         double idleDraw = random.NextDouble();
         double closerDraw = random.NextDouble();
         double abortDraw = random.NextDouble();

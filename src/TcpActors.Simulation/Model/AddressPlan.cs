@@ -1,6 +1,6 @@
 using TcpActors.Simulation.Scenarios;
 
-namespace TcpActors.Simulation.Engine;
+namespace TcpActors.Simulation.Model;
 
 /// <summary>
 /// IPv4 addresses of the simulated hosts: <c>client-N</c> is 10.0.0.1 + N, <c>server-N</c> is

@@ -1,4 +1,4 @@
-namespace TcpActors.Simulation.Engine;
+namespace TcpActors.Simulation.Model;
 
 /// <summary>Per-couple decisions of the workload, drawn once from the couple's own random stream.</summary>
 [Flags]

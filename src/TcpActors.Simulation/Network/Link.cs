@@ -1,8 +1,7 @@
 using TcpActors.Runtime;
-using TcpActors.Simulation.Network;
 using TcpActors.Simulation.Scenarios;
 
-namespace TcpActors.Simulation.Engine;
+namespace TcpActors.Simulation.Network;
 
 /// <summary>
 /// One directed host-to-host link of a shard: its running impairments and its own random
@@ -13,15 +12,18 @@ internal sealed class Link
 {
     public readonly LinkId Id;
     public readonly LinkImpairments Impairments;
-    public RandomStream Random;
+    private RandomStream _random;
 
     public Link(LinkId id, ulong seed, ulong streamId, Impairments settings)
     {
         Id = id;
         _baseline = settings;
         Impairments = new LinkImpairments(settings, id.Direction);
-        Random = new RandomStream(seed, streamId);
+        _random = new RandomStream(seed, streamId);
     }
+
+    /// <summary>The fate of one segment sent now, drawn from the link's own stream.</summary>
+    public LinkDecision Decide(TimeSpan now, in Tcp.Segment segment) => Impairments.Decide(now, segment, ref _random);
 
     /// <summary>The link's impairments outside chaos windows (<see cref="NetworkSpec.For"/>).</summary>
     private readonly Impairments _baseline;
