@@ -112,12 +112,12 @@ public sealed class TcpEndpoint
     private byte _probes;
     /// <summary>Full-sized segments received since our last ACK (Linux ACKs every second one at once).</summary>
     private byte _fullSegmentsUnacked;
-    private readonly EndpointFaults _faults;
+    /// <summary>TEST-ONLY fault switches, <see cref="EndpointFaults.None"/> unless a test sets <see cref="Faults"/>.</summary>
+    private EndpointFaults _faults;
 
     /// <summary>Creates an endpoint in CLOSED. Nothing is reported until it is opened.</summary>
     /// <param name="profile">The stack's knobs; validated here (throws <see cref="ArgumentException"/> when bad).</param>
-    /// <param name="faults">TEST-ONLY fault switches; leave at <see cref="EndpointFaults.None"/>.</param>
-    public TcpEndpoint(TcpProfile profile, EndpointFaults faults = EndpointFaults.None)
+    public TcpEndpoint(TcpProfile profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
         if (!ReferenceEquals(profile, s_lastValidProfile))
@@ -130,7 +130,6 @@ public sealed class TcpEndpoint
             s_lastValidProfile = profile;
         }
         _profile = profile;
-        _faults = faults;
         ResetConnection();
     }
 
@@ -147,8 +146,19 @@ public sealed class TcpEndpoint
     /// <summary>The stack's knobs.</summary>
     public TcpProfile Profile => _profile;
 
-    /// <summary>TEST-ONLY faults this endpoint was built with.</summary>
-    public EndpointFaults Faults => _faults;
+    /// <summary>
+    /// TEST-ONLY fault switches (<see cref="EndpointFaults"/>); <see cref="EndpointFaults.None"/>, a
+    /// correct TCP, unless a test or the simulation's swarm checker sets them, which it does right
+    /// after construction. Internal so that production callers cannot reach them: visible only to
+    /// TcpActors.Simulation and the test projects (InternalsVisibleTo in the csproj). The switches are
+    /// read when they matter (entering TIME_WAIT, ACKing in CLOSING), so setting them later takes
+    /// effect from then on.
+    /// </summary>
+    internal EndpointFaults Faults
+    {
+        get => _faults;
+        set => _faults = value;
+    }
 
     /// <summary>Initial send sequence number.</summary>
     public SeqNum Iss => _iss;
