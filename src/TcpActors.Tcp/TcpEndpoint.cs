@@ -1,7 +1,7 @@
 // Read these first:
 //   RFC 9293  Transmission Control Protocol: §3.3.2 states (fig. 5), §3.10 event processing — the
 //             order of checks in OnSegment follows §3.10.7 step by step.
-//   RFC 6298  Computing TCP's retransmission timer: SRTT/RTTVAR, Karn's rule, backoff.
+//   RFC 6298  Computing TCP's retransmission timer: SRTT/RTTVAR, Karn's rule, backoff (RttEstimator.cs).
 //   RFC 5961  Robustness to blind in-window attacks: challenge ACKs for RST and SYN.
 //   RFC 1122  §4.2.3.2 delayed ACK, §4.2.3.5 retry limits, §4.2.3.6 keepalive.
 //   RFC 1337  TIME_WAIT assassination.
@@ -41,18 +41,12 @@ public sealed class TcpEndpoint
     /// </summary>
     private const long MaxQueuedBytes = 1L << 30;
 
-    /// <summary>RFC 6298 §5.7: after a retransmitted SYN without an RTT sample, RTO restarts at 3 s.</summary>
-    private static readonly long s_rtoFallbackTicks = TimeSpan.FromSeconds(3).Ticks;
-
     /// <summary>
     /// Linux tcp_invalid_ratelimit (500 ms): at most one ACK per this interval answers out-of-window
     /// segments without data, SYNs and in-window RSTs, so two desynchronized peers cannot ACK each other
     /// forever (an ACK storm) and challenge ACKs stay rate-limited as RFC 5961 §7 asks.
     /// </summary>
     private static readonly long s_invalidRateLimitTicks = TimeSpan.FromMilliseconds(500).Ticks;
-
-    /// <summary>RFC 6298 §2.3: G, the clock granularity added to 4·RTTVAR (1 ms, as Linux's jiffies at HZ=1000).</summary>
-    private static readonly long s_granularityTicks = TimeSpan.FromMilliseconds(1).Ticks;
 
     /// <summary>The last profile that passed validation; profiles are immutable, so one check per profile suffices.</summary>
     private static volatile TcpProfile? s_lastValidProfile;
@@ -95,20 +89,12 @@ public sealed class TcpEndpoint
     private SeqNum _sndEnd;
     /// <summary>RCV.NXT: next sequence number expected from the peer.</summary>
     private SeqNum _rcvNxt;
-    /// <summary>The sequence number being timed for an RTT sample (valid while <see cref="_rttStart"/> ≥ 0).</summary>
-    private SeqNum _rttSeq;
     /// <summary>Received bytes the application has not read yet; they shrink the advertised window.</summary>
     private uint _rcvUnread;
     /// <summary>SND.WND: the peer's advertised window.</summary>
     private ushort _sndWnd;
-    /// <summary>SRTT in ticks; negative until the first sample (RFC 6298 §2.1).</summary>
-    private long _srtt;
-    /// <summary>RTTVAR in ticks.</summary>
-    private long _rttvar;
-    /// <summary>The current RTO in ticks, backoff included.</summary>
-    private long _rto;
-    /// <summary>When the timed segment was sent, in ticks; negative when nothing is timed (Karn's rule).</summary>
-    private long _rttStart;
+    /// <summary>SRTT, RTTVAR, the RTO with its backoff and the segment being timed (RFC 6298), held inline.</summary>
+    private RttEstimator _rtt;
     /// <summary>When the retransmitted head was first sent (Linux retrans_stamp): the start of the retry budget.</summary>
     private long _rtxStamp;
     /// <summary>Deadline of the main timer in ticks, <see cref="Never"/> when idle.</summary>
@@ -126,12 +112,12 @@ public sealed class TcpEndpoint
     private byte _probes;
     /// <summary>Full-sized segments received since our last ACK (Linux ACKs every second one at once).</summary>
     private byte _fullSegmentsUnacked;
-    private readonly EndpointFaults _faults;
+    /// <summary>TEST-ONLY fault switches, <see cref="EndpointFaults.None"/> unless a test sets <see cref="Faults"/>.</summary>
+    private EndpointFaults _faults;
 
     /// <summary>Creates an endpoint in CLOSED. Nothing is reported until it is opened.</summary>
     /// <param name="profile">The stack's knobs; validated here (throws <see cref="ArgumentException"/> when bad).</param>
-    /// <param name="faults">TEST-ONLY fault switches; leave at <see cref="EndpointFaults.None"/>.</param>
-    public TcpEndpoint(TcpProfile profile, EndpointFaults faults = EndpointFaults.None)
+    public TcpEndpoint(TcpProfile profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
         if (!ReferenceEquals(profile, s_lastValidProfile))
@@ -144,7 +130,6 @@ public sealed class TcpEndpoint
             s_lastValidProfile = profile;
         }
         _profile = profile;
-        _faults = faults;
         ResetConnection();
     }
 
@@ -161,8 +146,19 @@ public sealed class TcpEndpoint
     /// <summary>The stack's knobs.</summary>
     public TcpProfile Profile => _profile;
 
-    /// <summary>TEST-ONLY faults this endpoint was built with.</summary>
-    public EndpointFaults Faults => _faults;
+    /// <summary>
+    /// TEST-ONLY fault switches (<see cref="EndpointFaults"/>); <see cref="EndpointFaults.None"/>, a
+    /// correct TCP, unless a test or the simulation's swarm checker sets them, which it does right
+    /// after construction. Internal so that production callers cannot reach them: visible only to
+    /// TcpActors.Simulation and the test projects (InternalsVisibleTo in the csproj). The switches are
+    /// read when they matter (entering TIME_WAIT, ACKing in CLOSING), so setting them later takes
+    /// effect from then on.
+    /// </summary>
+    internal EndpointFaults Faults
+    {
+        get => _faults;
+        set => _faults = value;
+    }
 
     /// <summary>Initial send sequence number.</summary>
     public SeqNum Iss => _iss;
@@ -201,10 +197,10 @@ public sealed class TcpEndpoint
     public bool IsPassiveChild => (_flags & Flag.Child) != 0;
 
     /// <summary>The current retransmission timeout, backoff included.</summary>
-    public TimeSpan Rto => TimeSpan.FromTicks(_rto);
+    public TimeSpan Rto => _rtt.Rto;
 
     /// <summary>Smoothed round-trip time; null before the first sample.</summary>
-    public TimeSpan? Srtt => _srtt < 0 ? null : TimeSpan.FromTicks(_srtt);
+    public TimeSpan? Srtt => _rtt.Srtt;
 
     /// <summary>Retransmissions of the current head segment so far.</summary>
     public int Retransmits => _retransmits;
@@ -950,10 +946,7 @@ public sealed class TcpEndpoint
     private void Establish<TSink>(long t, TSink sink) where TSink : ITcpSink
     {
         // RFC 6298 §5.7: a SYN that had to be retransmitted leaves RTO at 3 s, not at its backoff.
-        if ((_flags & Flag.SynRetransmitted) != 0 && _srtt < 0)
-        {
-            _rto = Math.Min(s_rtoFallbackTicks, _profile.MaxRto.Ticks);
-        }
+        if ((_flags & Flag.SynRetransmitted) != 0) _rtt.OnSynRetransmittedHandshakeDone(_profile);
         SetState(TcpState.Established, sink);
         if (_sndUna == _sndMax) ArmIdleTimer(t);
         sink.Notify(this, TcpEvent.Established, 0);
@@ -1004,12 +997,8 @@ public sealed class TcpEndpoint
 
     private void OnAckAdvance(long t, SeqNum ack)
     {
-        // Karn's rule: only a segment that was never retransmitted gives an RTT sample.
-        if (_rttStart >= 0 && ack > _rttSeq)
-        {
-            SampleRtt(t - _rttStart);
-            _rttStart = -1;
-        }
+        // RFC 6298 §2.2/§2.3: a sample if the timed segment is covered (Karn's rule inside).
+        _rtt.OnAckAdvance(t, ack, _profile);
         _sndUna = ack;
         if (_sndNxt < ack) _sndNxt = ack;
         _retransmits = 0;
@@ -1023,25 +1012,6 @@ public sealed class TcpEndpoint
             // RFC 6298 §5.3: an ACK for new data restarts the timer.
             ArmRetransmit(t);
         }
-    }
-
-    private void SampleRtt(long r)
-    {
-        if (_srtt < 0)
-        {
-            // RFC 6298 §2.2: first measurement.
-            _srtt = r;
-            _rttvar = r / 2;
-        }
-        else
-        {
-            // RFC 6298 §2.3, alpha = 1/8, beta = 1/4.
-            _rttvar = (3 * _rttvar + Math.Abs(_srtt - r)) / 4;
-            _srtt = (7 * _srtt + r) / 8;
-        }
-        long rto = _srtt + Math.Max(s_granularityTicks, 4 * _rttvar);
-        // RFC 6298 §2.4 (minimum) and §2.5 (maximum), from the profile.
-        _rto = Math.Clamp(rto, _profile.MinRto.Ticks, _profile.MaxRto.Ticks);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -1065,7 +1035,7 @@ public sealed class TcpEndpoint
         }
 
         _retransmits++;
-        _rttStart = -1; // Karn: the retransmitted segment is not timed.
+        _rtt.StopTiming(); // Karn: the retransmitted segment is not timed.
         if (_state is TcpState.SynSent or TcpState.SynReceived) _flags |= Flag.SynRetransmitted;
 
         if (_sndUna == _sndMax)
@@ -1088,10 +1058,10 @@ public sealed class TcpEndpoint
         // tcp_syn_linear_timeouts SYN retransmissions at a flat RTO (tcp_retransmit_timer).
         if (!(_state == TcpState.SynSent && _retransmits <= _profile.SynLinearTimeouts))
         {
-            _rto = Math.Min(_rto * 2, _profile.MaxRto.Ticks);
+            _rtt.BackOff(_profile);
         }
         _timer = TcpTimer.Retransmit;
-        _timerAt = ClampToConnectTimeout(t + _rto);
+        _timerAt = ClampToConnectTimeout(t + _rtt.RtoTicks);
     }
 
     /// <summary>
@@ -1161,7 +1131,7 @@ public sealed class TcpEndpoint
     {
         if (_retransmits == 0) _rtxStamp = t;
         _timer = TcpTimer.Retransmit;
-        _timerAt = ClampToConnectTimeout(t + _rto);
+        _timerAt = ClampToConnectTimeout(t + _rtt.RtoTicks);
     }
 
     private long ClampToConnectTimeout(long at)
@@ -1206,7 +1176,7 @@ public sealed class TcpEndpoint
 
     private void TransmitSyn<TSink>(long t, TSink sink) where TSink : ITcpSink
     {
-        _rto = _profile.InitialRto.Ticks;
+        _rtt.StartHandshake(_profile);
         Emit(t, _iss, 0, _state == TcpState.SynSent ? TcpFlags.Syn : TcpFlags.Syn | TcpFlags.Ack, sink);
     }
 
@@ -1271,12 +1241,9 @@ public sealed class TcpEndpoint
         if (_sndNxt < end) _sndNxt = end;
         if (_sndMax < end)
         {
-            // New sequence space: time it if nothing is timed (one sample per RTT, RFC 6298 §3).
-            if (_rttStart < 0 && _retransmits == 0)
-            {
-                _rttStart = t;
-                _rttSeq = seq;
-            }
+            // New sequence space: timed if nothing is (one sample per RTT, RFC 6298 §3) and the
+            // head is not being retransmitted (Karn).
+            _rtt.OnNewSequenceSent(t, seq, headRetransmitted: _retransmits != 0);
             _sndMax = end;
         }
         if ((flags & TcpFlags.Ack) != 0) AckSent();
@@ -1377,14 +1344,10 @@ public sealed class TcpEndpoint
         _tuple = default;
         _irs = default;
         _rcvNxt = default;
-        _rttSeq = default;
         SetIss(default);
         _rcvUnread = 0;
         _sndWnd = 0;
-        _srtt = -1;
-        _rttvar = 0;
-        _rto = _profile.InitialRto.Ticks;
-        _rttStart = -1;
+        _rtt.Reset(_profile);
         _rtxStamp = 0;
         _timer = TcpTimer.None;
         _timerAt = Never;

@@ -45,8 +45,8 @@ public sealed class Couple
         TcpProfile? serverProfile = null)
     {
         Profile = profile ?? TcpProfile.Linux;
-        Client = new TcpEndpoint(Profile, clientFaults);
-        Server = new TcpEndpoint(serverProfile ?? Profile, serverFaults);
+        Client = new TcpEndpoint(Profile) { Faults = clientFaults };
+        Server = new TcpEndpoint(serverProfile ?? Profile) { Faults = serverFaults };
         OneWayDelay = oneWayDelay ?? TimeSpan.FromMilliseconds(10);
         ClientSink = new SideSink(this, Side.Client);
         ServerSink = new SideSink(this, Side.Server);
