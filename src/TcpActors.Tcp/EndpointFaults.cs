@@ -2,8 +2,8 @@ namespace TcpActors.Tcp;
 
 /// <summary>
 /// TEST-ONLY fault switches. A swarm test turns one on to prove that the run's invariant checker
-/// notices a broken TCP; production code passes <see cref="None"/> (the default) and never anything
-/// else. Each fault is a deliberate, narrow violation of one RFC rule.
+/// notices a broken TCP through the endpoint's internal <c>Faults</c> property; production code
+/// never sets it (it stays <see cref="None"/>). Each fault is a deliberate, narrow violation of one RFC rule.
 /// </summary>
 [Flags]
 public enum EndpointFaults : byte

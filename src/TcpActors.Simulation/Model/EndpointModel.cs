@@ -100,7 +100,7 @@ internal sealed class EndpointModel
         // The couple's decisions are a pure function of its index: the server side computes them
         // itself rather than reading what the client's side stored (it may live in another shard).
         _flags = couple >= 0 ? world.Plan.Decide(couple) : CoupleFlags.None;
-        _tcp = new TcpEndpoint(world.ProfileFor(_flags), world.Faults);
+        _tcp = new TcpEndpoint(world.ProfileFor(_flags)) { Faults = world.Faults };
         world.Telemetry.Enter(now, TcpState.Closed);
     }
 
