@@ -11,6 +11,9 @@ namespace TcpActors.Simulation;
 /// </summary>
 public sealed record SimulationOptions
 {
+    /// <summary>The engine that runs the model; null for the simulation engine (<see cref="Engine.SimEngine"/>). Never changes the simulated result.</summary>
+    public ISimulationEngine? Engine { get; init; }
+
     /// <summary>Worker threads the shards run on (<c>--threads</c>); never changes the result. Default 1.</summary>
     public int Threads { get; init; } = 1;
 
