@@ -7,8 +7,9 @@ namespace TcpActors.Simulation.Network;
 /// optionally correlated with the previous draw — netem's <c>delay TIME JITTER CORR distribution
 /// D</c> (<c>tabledist</c> in net/sched/sch_netem.c). Like netem, the correlation is applied to
 /// the uniform draw, which is then mapped through the distribution's inverse CDF; like netem's
-/// 16-bit tables, a non-uniform draw is clamped to ±4 standard units; a negative result is
-/// clamped to zero (a segment never arrives before it was sent).
+/// 16-bit tables, a non-uniform draw is clamped to ±4 standard units. No draw is below
+/// <see cref="Floor"/> (the link's named minimum delay, never negative: a segment never arrives
+/// before it was sent).
 /// </summary>
 public struct DelayModel
 {
@@ -30,6 +31,17 @@ public struct DelayModel
         Jitter = jitter;
         Distribution = distribution;
         _draw = new CorrelatedUniform(correlation);
+        _floorTicks = Floor(delay, jitter, distribution).Ticks;
+    }
+
+    private readonly long _floorTicks;
+
+    /// <summary>The least delay a draw can give: <paramref name="delay"/> less the jitter's widest reach below it, at least zero.</summary>
+    public static TimeSpan Floor(TimeSpan delay, TimeSpan jitter, JitterDistribution distribution)
+    {
+        double reach = distribution == JitterDistribution.Uniform ? 1 : JitterQuantile.Limit;
+        long ticks = delay.Ticks - (long)Math.Ceiling(reach * jitter.Ticks);
+        return ticks <= 0 ? TimeSpan.Zero : new TimeSpan(ticks);
     }
 
     /// <summary>The next one-way delay. Draws nothing when there is no jitter.</summary>
@@ -39,6 +51,6 @@ public struct DelayModel
         double q = _draw.Next(ref random);
         double standard = JitterQuantile.Of(Distribution, q);
         long ticks = Delay.Ticks + (long)Math.Round(standard * Jitter.Ticks);
-        return ticks <= 0 ? TimeSpan.Zero : new TimeSpan(ticks);
+        return ticks <= _floorTicks ? new TimeSpan(_floorTicks) : new TimeSpan(ticks);
     }
 }

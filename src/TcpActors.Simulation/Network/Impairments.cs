@@ -27,6 +27,16 @@ public sealed record Impairments
     /// <summary>Bandwidth limit, or null for an unlimited link.</summary>
     public RateLimit? Rate { get; init; }
 
+    /// <summary>
+    /// The least one-way delay any segment on the link can have, named because conservative
+    /// windows take their lookahead from it (DESIGN.md §3.1): the delay less the jitter's widest
+    /// reach below it — one jitter for uniform, <see cref="JitterQuantile.Limit"/> σ for the other
+    /// shapes (netem's tables stop there too) — and never below zero; zero when segments may be
+    /// reordered, which netem sends on with no delay. <see cref="DelayModel"/> never draws less.
+    /// A clog or a rate limit only adds to it.
+    /// </summary>
+    public TimeSpan MinDelay => Reorder > 0 ? TimeSpan.Zero : DelayModel.Floor(Delay, Jitter, JitterDistribution);
+
     /// <summary>A perfect link: no delay, no loss, nothing.</summary>
     public static Impairments None { get; } = new();
 }
