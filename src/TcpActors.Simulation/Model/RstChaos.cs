@@ -1,4 +1,5 @@
-using TcpActors.Runtime;
+// The one type the model takes from the runtime's assembly: a seeded random stream, a value with no actor machinery.
+using RandomStream = TcpActors.Runtime.RandomStream;
 using TcpActors.Simulation.Network;
 using TcpActors.Simulation.Scenarios;
 using TcpActors.Tcp;
