@@ -81,6 +81,8 @@ internal sealed class EndpointModel
     private bool _released;
     private bool _pureAckSent;
     private bool _timerPending;
+    /// <summary>The instant the endpoint entered its current state (for the census's pass-throughs).</summary>
+    private long _stateSinceTicks;
 
     /// <summary>Global couple index, or -1 for an endpoint of no couple (a SYN flood's child).</summary>
     public readonly int Couple;
@@ -102,6 +104,7 @@ internal sealed class EndpointModel
         _flags = couple >= 0 ? world.Plan.Decide(couple) : CoupleFlags.None;
         _tcp = new TcpEndpoint(world.ProfileFor(_flags)) { Faults = world.Faults };
         world.Telemetry.Enter(now, TcpState.Closed);
+        _stateSinceTicks = now.Ticks;
     }
 
     /// <summary>The endpoint (read-only use).</summary>
@@ -215,9 +218,14 @@ internal sealed class EndpointModel
     public HostEffects Destroy(IEndpointContext context, bool overflow = false)
     {
         if (IsFinished) return HostEffects.None;
-        // Over max_tw_buckets the kernel destroys the socket at once (tcp_time_wait()).
-        if (overflow) _world.Telemetry.Add(RunCounter.TimeWaitOverflow);
         _released = true;
+        if (overflow)
+        {
+            // Over max_tw_buckets the kernel destroys the socket at once (tcp_time_wait() finds no
+            // bucket): it never holds TIME_WAIT, so it does not count as passing through it.
+            _world.Telemetry.Add(RunCounter.TimeWaitOverflow);
+            _stateSinceTicks = long.MinValue;
+        }
         Finish(context);
         return TakeEffects();
     }
@@ -314,7 +322,7 @@ internal sealed class EndpointModel
         _released = true;
         SetTimerPending(false);
         TimeSpan now = context.Now;
-        _world.Telemetry.Leave(now, _tcp.State);
+        _world.Telemetry.Leave(now, _tcp.State, PassedThrough(now, _tcp.State));
         if (Couple < 0) return;
         if (Side == TraceSide.Client)
         {
@@ -327,6 +335,10 @@ internal sealed class EndpointModel
         }
     }
 
+    /// <summary>Whether the endpoint leaves <paramref name="state"/> in the instant it entered it
+    /// (CLOSED excepted: no connection rests there, RFC 9293 §3.3.2 calls it fictional).</summary>
+    private bool PassedThrough(TimeSpan now, TcpState state) => state != TcpState.Closed && _stateSinceTicks == now.Ticks;
+
     // ------------------------------------------------------------------ sink callbacks
 
     private void OnTransmit(IEndpointContext context, in Segment segment)
@@ -338,7 +350,8 @@ internal sealed class EndpointModel
     private void OnStateChanged(IEndpointContext context, TcpState from, TcpState to)
     {
         TimeSpan now = context.Now;
-        _world.Telemetry.Move(now, from, to);
+        _world.Telemetry.Move(now, from, to, PassedThrough(now, from));
+        _stateSinceTicks = now.Ticks;
         if (to != TcpState.Closed && _tcp.SndUna > _tcp.SndNxt) SequenceViolation(context);
         if (IsTraced)
         {

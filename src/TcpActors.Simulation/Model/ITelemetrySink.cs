@@ -29,11 +29,13 @@ internal interface ITelemetrySink
     /// <summary>A new endpoint or listener in <paramref name="state"/>.</summary>
     void Enter(TimeSpan now, TcpState state);
 
-    /// <summary>An endpoint or listener in <paramref name="state"/> is gone.</summary>
-    void Leave(TimeSpan now, TcpState state);
+    /// <summary>An endpoint or listener in <paramref name="state"/> is gone; <paramref name="passed"/>:
+    /// it entered that state within this same instant (it held it for no virtual time).</summary>
+    void Leave(TimeSpan now, TcpState state, bool passed = false);
 
-    /// <summary>An endpoint moves from <paramref name="from"/> to <paramref name="to"/>.</summary>
-    void Move(TimeSpan now, TcpState from, TcpState to);
+    /// <summary>An endpoint moves from <paramref name="from"/> to <paramref name="to"/>; <paramref name="passed"/>:
+    /// it entered <paramref name="from"/> within this same instant.</summary>
+    void Move(TimeSpan now, TcpState from, TcpState to, bool passed = false);
 
     /// <summary>Adds <paramref name="delta"/> to <paramref name="counter"/>.</summary>
     void Add(RunCounter counter, long delta = 1);

@@ -34,6 +34,8 @@ internal sealed class RunCensus
     private readonly long[] _max = new long[States];
     private readonly long[] _peak = new long[States];
     private readonly long[] _peakAtTicks = new long[States];
+    private readonly long[] _before = new long[States];
+    private readonly long[] _passed = new long[States];
     private readonly int[] _head;
     private readonly int[] _end;
     private readonly CensusSteps?[] _merging;
@@ -218,10 +220,20 @@ internal sealed class RunCensus
                 for (; h < _end[i] && log.TicksAt(h) == instant; h++)
                 {
                     int s = log.StateAt(h);
+                    if ((dirty & (1 << s)) == 0)
+                    {
+                        dirty |= 1 << s;
+                        _before[s] = _sum[s];
+                        _passed[s] = 0;
+                    }
                     long c = log.CountAt(h);
+                    if (log.IsPassed(h))
+                    {
+                        _passed[s] += c;
+                        continue;
+                    }
                     _sum[s] += c - _current[i, s];
                     _current[i, s] = c;
-                    dirty |= 1 << s;
                 }
                 _head[i] = h;
             }
@@ -229,11 +241,13 @@ internal sealed class RunCensus
             {
                 if ((dirty & (1 << s)) == 0) continue;
                 long c = _sum[s];
-                if (c > _max[s]) _max[s] = c;
+                // As one shard judges it (StateCensus): the higher of before and after, plus the pass-throughs.
+                long held = _passed[s] == 0 ? c : Math.Max(_before[s], c) + _passed[s];
+                if (held > _max[s]) _max[s] = held;
                 if (c < _min[s]) _min[s] = c;
-                if (c > _peak[s])
+                if (held > _peak[s])
                 {
-                    _peak[s] = c;
+                    _peak[s] = held;
                     _peakAtTicks[s] = instant;
                 }
             }
@@ -269,7 +283,7 @@ public sealed class CensusRecord
         for (int i = 0; i < Steps.Length; i++)
         {
             w.Write(Steps.TicksAt(i));
-            w.Write((byte)Steps.StateAt(i));
+            w.Write((byte)(Steps.StateAt(i) | (Steps.IsPassed(i) ? 0x10 : 0)));
             w.Write(Steps.CountAt(i));
         }
         foreach (int end in RowEnds) w.Write(end);
@@ -290,10 +304,12 @@ public sealed class CensusRecord
             for (int i = 0; i < steps; i++)
             {
                 long ticks = r.ReadInt64();
-                int state = r.ReadByte();
+                int kind = r.ReadByte();
                 long count = r.ReadInt64();
-                if (state >= TcpStateNames.Count) throw new InvalidDataException($"step {i}: no state {state}");
-                record.Steps.Add(ticks, state, count);
+                int state = kind & 0xF;
+                if (state >= TcpStateNames.Count || (kind & ~0x1F) != 0) throw new InvalidDataException($"step {i}: no state {kind}");
+                if ((kind & 0x10) != 0) record.Steps.AddPassed(ticks, state, count);
+                else record.Steps.Add(ticks, state, count);
             }
             for (int i = 0; i < rows; i++)
             {

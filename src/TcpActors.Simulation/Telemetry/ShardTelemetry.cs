@@ -37,13 +37,13 @@ internal sealed class ShardTelemetry : ITelemetrySink
         Live++;
     }
 
-    public void Leave(TimeSpan now, TcpState state)
+    public void Leave(TimeSpan now, TcpState state, bool passed = false)
     {
-        Census.Leave(now.Ticks, state);
+        Census.Leave(now.Ticks, state, passed);
         Live--;
     }
 
-    public void Move(TimeSpan now, TcpState from, TcpState to) => Census.Move(now.Ticks, from, to);
+    public void Move(TimeSpan now, TcpState from, TcpState to, bool passed = false) => Census.Move(now.Ticks, from, to, passed);
 
     public void Add(RunCounter counter, long delta = 1) => _counters[(int)counter] += delta;
 

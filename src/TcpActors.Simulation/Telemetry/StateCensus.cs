@@ -8,18 +8,23 @@ namespace TcpActors.Simulation.Telemetry;
 /// <summary>
 /// Endpoints per TCP state in one shard, with exact high-water marks (DESIGN.md §7 <c>peaks</c>):
 /// the run's peak of every state and the first virtual time it was reached, and the minimum and
-/// maximum within the current sample interval. A state's count is judged at each instant of
-/// virtual time, once every event of that instant has run — so an endpoint that passes through
-/// a state within one instant (ESTABLISHED on its way to FIN_WAIT_1) does not make a peak, and
-/// the result does not depend on the order events of one instant ran in, which shards do not
-/// share. Every change is O(1) and allocation-free: it marks its states dirty, and the first
-/// change of the next instant settles the dirty ones.
+/// maximum within the current sample interval. A state's count at an instant of virtual time is
+/// judged once every event of that instant has run — the count before the instant or after it,
+/// whichever is higher — plus every endpoint that passed through the state within the instant
+/// (entered and left it in zero virtual time, as a storm's CLOSE_WAIT when the application closes
+/// on end-of-file at once): those were in it at that instant too. So a state held for no time
+/// still shows, and the result does not depend on the order the events of one instant ran in,
+/// which shards do not share. CLOSED is not a TCP state a connection rests in (RFC 9293 §3.3.2:
+/// it is "fictional") and an endpoint passing through it is not counted. Every change is O(1)
+/// and allocation-free: it marks its states dirty, and the first change of the next instant
+/// settles the dirty ones.
 /// </summary>
 /// <remarks>
 /// With several shards in one run, the sum's high-water marks are not the sum of the shards'
 /// (the max of a sum is not the sum of maxima), so each shard also logs every settled
-/// (instant, state, count) of the interval in <see cref="Steps"/>; <see cref="RunCensus"/>
-/// merges the shards' logs in time order at each sample boundary and discards them.
+/// (instant, state, count) of the interval, and its pass-throughs, in <see cref="Steps"/>;
+/// <see cref="RunCensus"/> merges the shards' logs in time order at each sample boundary and
+/// discards them.
 /// </remarks>
 internal sealed class StateCensus
 {
@@ -32,6 +37,10 @@ internal sealed class StateCensus
     private readonly long[] _max = new long[States];
     private readonly long[] _peak = new long[States];
     private readonly long[] _peakAtTicks = new long[States];
+    /// <summary>A dirty state's count before the current instant.</summary>
+    private readonly long[] _before = new long[States];
+    /// <summary>Endpoints that entered and left a state within the current instant.</summary>
+    private readonly long[] _passed = new long[States];
 
     /// <summary>The instant (ticks) the unsettled changes belong to.</summary>
     private long _instant;
@@ -47,29 +56,44 @@ internal sealed class StateCensus
     public void Enter(long nowTicks, TcpState state)
     {
         if (nowTicks != _instant) Settle(nowTicks);
+        Touch((int)state);
         Counts[(int)state]++;
-        _dirty |= 1 << (int)state;
     }
 
-    /// <summary>One endpoint leaves <paramref name="state"/> at <paramref name="nowTicks"/>.</summary>
+    /// <summary>One endpoint leaves <paramref name="state"/> at <paramref name="nowTicks"/>;
+    /// <paramref name="passed"/>: it entered the state within this same instant.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Leave(long nowTicks, TcpState state)
+    public void Leave(long nowTicks, TcpState state, bool passed = false)
     {
         if (nowTicks != _instant) Settle(nowTicks);
+        Touch((int)state);
         Counts[(int)state]--;
-        _dirty |= 1 << (int)state;
+        if (passed) _passed[(int)state]++;
         Debug.Assert(Counts[(int)state] >= 0, $"negative count for {state}");
     }
 
-    /// <summary>One endpoint moves from <paramref name="from"/> to <paramref name="to"/> at <paramref name="nowTicks"/>.</summary>
+    /// <summary>One endpoint moves from <paramref name="from"/> to <paramref name="to"/> at <paramref name="nowTicks"/>;
+    /// <paramref name="passed"/>: it entered <paramref name="from"/> within this same instant.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Move(long nowTicks, TcpState from, TcpState to)
+    public void Move(long nowTicks, TcpState from, TcpState to, bool passed = false)
     {
         if (nowTicks != _instant) Settle(nowTicks);
+        Touch((int)from);
+        Touch((int)to);
         Counts[(int)from]--;
         Counts[(int)to]++;
-        _dirty |= (1 << (int)from) | (1 << (int)to);
+        if (passed) _passed[(int)from]++;
         Debug.Assert(Counts[(int)from] >= 0, $"negative count for {from}");
+    }
+
+    /// <summary>Marks a state changed in this instant, keeping its count from before the instant.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Touch(int state)
+    {
+        int bit = 1 << state;
+        if ((_dirty & bit) != 0) return;
+        _dirty |= bit;
+        _before[state] = Counts[state];
     }
 
     private void Settle(long nextInstant)
@@ -88,14 +112,18 @@ internal sealed class StateCensus
             int s = BitOperations.TrailingZeroCount(dirty);
             dirty &= dirty - 1;
             long c = Counts[s];
-            if (c > _max[s]) _max[s] = c;
+            long passed = _passed[s];
+            long held = passed == 0 ? c : Math.Max(_before[s], c) + passed;
+            _passed[s] = 0;
+            if (held > _max[s]) _max[s] = held;
             if (c < _min[s]) _min[s] = c;
-            if (c > _peak[s])
+            if (held > _peak[s])
             {
-                _peak[s] = c;
+                _peak[s] = held;
                 _peakAtTicks[s] = _instant;
             }
             Steps?.Add(_instant, s, c);
+            if (passed != 0) Steps?.AddPassed(_instant, s, passed);
         }
     }
 
@@ -143,7 +171,15 @@ internal sealed class CensusSteps
     /// <summary>Steps logged.</summary>
     public int Length { get; private set; }
 
-    public void Add(long ticks, int state, long count)
+    /// <summary>The state's count settled at the instant.</summary>
+    public void Add(long ticks, int state, long count) => Append(ticks, state, count);
+
+    /// <summary>How many endpoints passed through the state within the instant (logged after its count).</summary>
+    public void AddPassed(long ticks, int state, long passed) => Append(ticks, state | PassedBit, passed);
+
+    private const int PassedBit = 0x10;
+
+    private void Append(long ticks, int stateAndKind, long count)
     {
         if (Length == _ticks.Length)
         {
@@ -151,8 +187,8 @@ internal sealed class CensusSteps
             Array.Resize(ref _stateCounts, Length * 2);
         }
         _ticks[Length] = ticks;
-        // A count never reaches 2^59: the state fits in the low four bits.
-        _stateCounts[Length] = (count << 4) | (uint)state;
+        // A count never reaches 2^58: the state and the kind of step fit in the low five bits.
+        _stateCounts[Length] = (count << 5) | (uint)stateAndKind;
         Length++;
     }
 
@@ -160,7 +196,10 @@ internal sealed class CensusSteps
 
     public int StateAt(int i) => (int)(_stateCounts[i] & 0xF);
 
-    public long CountAt(int i) => _stateCounts[i] >> 4;
+    /// <summary>True for a step of <see cref="AddPassed"/>: <see cref="CountAt"/> is then the endpoints that passed through.</summary>
+    public bool IsPassed(int i) => (_stateCounts[i] & PassedBit) != 0;
+
+    public long CountAt(int i) => _stateCounts[i] >> 5;
 
     public void Clear() => Length = 0;
 }

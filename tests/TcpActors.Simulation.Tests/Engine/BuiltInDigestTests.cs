@@ -13,15 +13,15 @@ namespace TcpActors.Simulation.Tests.Engine;
 public class BuiltInDigestTests
 {
     [Theory]
-    [InlineData("churn-time-wait", "63df061585dc75de820117c317ce60c7745b9f4f474b0340c1caed378194d332")]
-    [InlineData("lossy-handshake", "84759563de948c3c4d6accd5ff12cdea895e9098c8ecbd3fd12d1acd64464e3e")]
-    [InlineData("partition-and-heal", "2c2d88a2f3fa88a54b388a00a6e511154e484b8c99f879b273564e01fe071601")]
-    [InlineData("port-exhaustion", "86f8e935393f18b349265db54fcf13725e3fa77407c4f5ebbed23d52835a1266")]
+    [InlineData("churn-time-wait", "fd3d86006d221fdfa227d4c9c0ce02e1e1705e1a8ca63f8790ecda4ddc717aeb")]
+    [InlineData("lossy-handshake", "59bc185a9f92ff499c19341d6d9d134af8d8b60de4602766a7c7e6201c811938")]
+    [InlineData("partition-and-heal", "1b34ce714c5612218e87a30972da2d8ad9aad9e29b2b457be5ea7c835a4560b1")]
+    [InlineData("port-exhaustion", "aa2b39ac5380f2498e1fb0c8e253574f860d9f274ed60f1ebbc0e63f4ac9629c")]
     [InlineData("rst-storm", "60c01c18e16f7f36074e77aa4824656b93fe417cf886e1626e832b00974beb5c")]
     [InlineData("server-crash-keepalive", "73e1f7fa7662f6b13bb5ce2c3f0a9d5e7c04d68c4ec9344d2f4d1ad49a6d345d")]
     [InlineData("simultaneous-close", "e41e15ab33cf40ec7e4ccf94d1a3b28304762eca14e4f759eda03d7f5d210d89")]
-    [InlineData("syn-flood-small-backlog", "4bdf3686e02427fded5a3391c607151d8998e23a28274fc7441afc41d85ee320")]
-    [InlineData("teardown-storm", "f1085ec829575470ad313acace46c3733b44a599b32b0a3d15dd3236921c9ce7")]
+    [InlineData("syn-flood-small-backlog", "4843e10fc4f03afd57f981449bdbd17563cd502a85a8ddc0caa40a63231cd63a")]
+    [InlineData("teardown-storm", "99221f04f882298de2c7d2e339a8f48cc3c103319329ea54ee424d2ca404c430")]
     public void A_built_in_scenario_as_shipped_ends_with_its_pinned_digest(string name, string digest)
     {
         RunReport report = Runs.Run(Runs.BuiltIn(name));
