@@ -18,13 +18,20 @@ internal sealed class WorkloadActor(ShardRefs refs, int[] couples) : Actor, IRec
 
     protected override void PreStart() => ScheduleNext();
 
+    /// <summary>
+    /// Opens the next couple if it is due, and hands itself the next wake-up behind the host's
+    /// connect: couples due at one instant open one after the other — port, SYN, next port — as
+    /// a loop of connect() calls would, and a storm of a million never queues a million hand-offs.
+    /// </summary>
     public void Receive(WorkloadDue message)
     {
-        while (_next < couples.Length && Plan.OpenAt(couples[_next]) <= Now)
+        if (_next < couples.Length && Plan.OpenAt(couples[_next]) <= Now)
         {
             int couple = couples[_next++];
             refs.World.Ledger.Open(couple, Plan.Decide(couple));
             System.Handoff(refs.Host(HostRole.Client, Plan.ClientHostOf(couple)), new OpenCouple(couple));
+            System.Handoff(Self, default(WorkloadDue));
+            return;
         }
         ScheduleNext();
     }
