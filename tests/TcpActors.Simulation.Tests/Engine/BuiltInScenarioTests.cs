@@ -8,11 +8,12 @@ namespace TcpActors.Simulation.Tests.Engine;
 /// <summary>Each built-in scenario, scaled down for test speed, shows the behaviour it is named for.</summary>
 public class BuiltInScenarioTests
 {
-    [Fact]
-    public void Churn_levels_time_wait_off_at_the_close_rate_times_60s()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Churn_levels_time_wait_off_at_the_close_rate_times_60s(string engine)
     {
         var scenario = Runs.BuiltIn("churn-time-wait").WithCouples(20_000).WithDuration(TimeSpan.FromSeconds(100));
-        var report = Runs.Run(scenario);
+        var report = Runs.Run(scenario, engine);
 
         Runs.AssertInvariantsHold(report);
         // Little's law: 200 closes/s × 60 s of TIME_WAIT = 12,000 once the first ones expire.
@@ -22,11 +23,12 @@ public class BuiltInScenarioTests
         Assert.Equal(0, report.Outcomes.PortExhausted);
     }
 
-    [Fact]
-    public void Port_exhaustion_appears_above_470_connections_per_second_to_one_destination()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Port_exhaustion_appears_above_470_connections_per_second_to_one_destination(string engine)
     {
         var scenario = Runs.BuiltIn("port-exhaustion").WithDuration(TimeSpan.FromSeconds(65)).WithCouples(39_000);
-        var report = Runs.Run(scenario);
+        var report = Runs.Run(scenario, engine);
 
         Runs.AssertInvariantsHold(report);
         // 28,232 ports / 600 per second: every port is in TIME_WAIT after ≈ 47 s.
@@ -35,29 +37,31 @@ public class BuiltInScenarioTests
         Assert.InRange(report.Peaks["time_wait"].Count, 28_000, 28_232);
     }
 
-    [Fact]
-    public void Port_exhaustion_does_not_appear_below_470_connections_per_second()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Port_exhaustion_does_not_appear_below_470_connections_per_second(string engine)
     {
         var scenario = Runs.BuiltIn("port-exhaustion").WithDuration(TimeSpan.FromSeconds(65)).WithCouples(29_250);
         scenario = scenario with
         {
             Workload = scenario.Workload with { Churn = scenario.Workload.Churn! with { RatePerSecond = 450 } },
         };
-        var report = Runs.Run(scenario);
+        var report = Runs.Run(scenario, engine);
 
         Runs.AssertInvariantsHold(report);
         Assert.Equal(0, report.Outcomes.PortExhausted);
         Assert.True(report.Peaks["time_wait"].Count > 26_000);
     }
 
-    [Fact]
-    public void Lossy_handshakes_retransmit_syns_and_most_couples_still_establish()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Lossy_handshakes_retransmit_syns_and_most_couples_still_establish(string engine)
     {
         var scenario = Runs.BuiltIn("lossy-handshake").WithCouples(300);
         var trace = new StringWriter();
         RunReport report;
         using (var writer = new JsonLinesTraceWriter(trace))
-            report = Runs.Run(scenario, new SimulationOptions { Trace = writer, TraceCouples = 300 });
+            report = Runs.Run(scenario, engine, new SimulationOptions { Trace = writer, TraceCouples = 300 });
 
         // SYNs retransmitted: some couple's client sent its SYN more than once, on Linux's schedule
         // (1 s after the first, then 1 s linear steps).
@@ -79,11 +83,12 @@ public class BuiltInScenarioTests
         Assert.True(report.HandshakeSeconds.P50 < 0.2, $"p50 {report.HandshakeSeconds.P50}");
     }
 
-    [Fact]
-    public void Simultaneous_close_passes_through_closing_and_leaves_both_sides_in_time_wait()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Simultaneous_close_passes_through_closing_and_leaves_both_sides_in_time_wait(string engine)
     {
         var scenario = Runs.BuiltIn("simultaneous-close").WithCouples(200);
-        var report = Runs.Run(scenario);
+        var report = Runs.Run(scenario, engine);
 
         Runs.AssertInvariantsHold(report);
         Assert.Equal(400, report.Peaks["closing"].Count);
@@ -93,11 +98,12 @@ public class BuiltInScenarioTests
         Assert.Equal(200, report.Outcomes.Completed);
     }
 
-    [Fact]
-    public void A_partition_holds_fin_wait_1_and_the_teardown_completes_after_the_heal()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void A_partition_holds_fin_wait_1_and_the_teardown_completes_after_the_heal(string engine)
     {
         var scenario = Runs.BuiltIn("partition-and-heal").WithCouples(400);
-        var report = Runs.Run(scenario);
+        var report = Runs.Run(scenario, engine);
 
         Runs.AssertInvariantsHold(report);
         Assert.True(report.Segments.DroppedByCause.Partition > 400, $"partition drops {report.Segments.DroppedByCause.Partition}");
@@ -108,11 +114,12 @@ public class BuiltInScenarioTests
         Assert.Equal(0, report.StatesFinal["time_wait"] + report.StatesFinal["fin_wait_1"]);
     }
 
-    [Fact]
-    public void Keepalive_finds_a_crashed_server_by_timeouts_and_its_restart_by_resets()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Keepalive_finds_a_crashed_server_by_timeouts_and_its_restart_by_resets(string engine)
     {
         var scenario = Runs.BuiltIn("server-crash-keepalive").WithCouples(300);
-        var report = Runs.Run(scenario);
+        var report = Runs.Run(scenario, engine);
 
         Runs.AssertInvariantsHold(report);
         Assert.Equal(1, report.Hosts.Crashes);
@@ -123,11 +130,12 @@ public class BuiltInScenarioTests
         Assert.Equal(0, report.StatesFinal["established"]);
     }
 
-    [Fact]
-    public void A_syn_flood_fills_the_small_syn_queue_and_drops_syns()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void A_syn_flood_fills_the_small_syn_queue_and_drops_syns(string engine)
     {
         var scenario = Runs.BuiltIn("syn-flood-small-backlog").WithCouples(1_600).WithDuration(TimeSpan.FromSeconds(100));
-        var report = Runs.Run(scenario);
+        var report = Runs.Run(scenario, engine);
 
         Runs.AssertInvariantsHold(report);
         Assert.True(report.Hosts.SynQueueFullDrops > 10_000, $"drops {report.Hosts.SynQueueFullDrops}");
@@ -141,12 +149,13 @@ public class BuiltInScenarioTests
         Assert.Equal(0, report.Hosts.SyncookiesSent);
     }
 
-    [Fact]
-    public void With_syncookies_the_flood_is_answered_statelessly_and_real_clients_get_through()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void With_syncookies_the_flood_is_answered_statelessly_and_real_clients_get_through(string engine)
     {
         var scenario = Runs.BuiltIn("syn-flood-small-backlog").WithCouples(1_600).WithDuration(TimeSpan.FromSeconds(100));
         scenario = scenario with { Tcp = scenario.Tcp with { Syncookies = true } };
-        var report = Runs.Run(scenario);
+        var report = Runs.Run(scenario, engine);
 
         Runs.AssertInvariantsHold(report);
         Assert.True(report.Hosts.SyncookiesSent > 10_000, $"cookies {report.Hosts.SyncookiesSent}");
@@ -155,11 +164,12 @@ public class BuiltInScenarioTests
         Assert.True(report.HandshakeSeconds.P99 < 1, $"p99 {report.HandshakeSeconds.P99}");
     }
 
-    [Fact]
-    public void Exact_forged_rsts_reset_half_the_couples_and_in_window_ones_get_challenge_acks()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Exact_forged_rsts_reset_half_the_couples_and_in_window_ones_get_challenge_acks(string engine)
     {
         var scenario = Runs.BuiltIn("rst-storm").WithCouples(1_000);
-        var report = Runs.Run(scenario);
+        var report = Runs.Run(scenario, engine);
 
         Runs.AssertInvariantsHold(report);
         Assert.Equal(2_000, report.CountAt(TcpState.Established, 19));

@@ -13,8 +13,9 @@ public class CancellationTests
         }
     }
 
-    [Fact]
-    public void Interrupting_a_run_yields_a_complete_report_marked_interrupted()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Interrupting_a_run_yields_a_complete_report_marked_interrupted(string engine)
     {
         using var source = new CancellationTokenSource();
         // The built-in's two shards on one thread: the thread takes them in turn, a sample interval
@@ -22,7 +23,7 @@ public class CancellationTests
         // 120 s — its clients' TIME_WAIT long over — before the observer saw t = 30 s.)
         var scenario = Runs.BuiltIn("teardown-storm").WithCouples(1_000);
         Assert.Equal(2, scenario.Run.Shards);
-        var report = SimulationRunner.Run(scenario,
+        var report = Runs.Run(scenario, engine,
             new SimulationOptions { Observer = new CancelAt(TimeSpan.FromSeconds(30), source) }, source.Token);
 
         Assert.True(report.Interrupted);
@@ -35,12 +36,13 @@ public class CancellationTests
         Assert.NotEmpty(report.Digest);
     }
 
-    [Fact]
-    public void A_run_cancelled_before_it_starts_reports_only_time_zero()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void A_run_cancelled_before_it_starts_reports_only_time_zero(string engine)
     {
         using var source = new CancellationTokenSource();
         source.Cancel();
-        var report = SimulationRunner.Run(Runs.BuiltIn("teardown-storm").WithCouples(100), new SimulationOptions(), source.Token);
+        var report = Runs.Run(Runs.BuiltIn("teardown-storm").WithCouples(100), engine, cancellation: source.Token);
 
         Assert.True(report.Interrupted);
         Assert.Equal(0, report.VirtualSeconds);

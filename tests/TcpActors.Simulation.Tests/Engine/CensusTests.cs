@@ -11,12 +11,13 @@ public class CensusTests
             ? s with { Run = s.Run with { SampleEvery = sampleEvery } }
             : throw new InvalidOperationException();
 
+    public static TheoryData<string, int> SampleIntervalsMs => Engines.Cross(1000, 10);
+
     [Theory]
-    [InlineData(1000)]
-    [InlineData(10)]
-    public void Simultaneous_close_shows_both_ends_of_every_couple_in_closing_whatever_the_sample_interval(int sampleEveryMs)
+    [MemberData(nameof(SampleIntervalsMs))]
+    public void Simultaneous_close_shows_both_ends_of_every_couple_in_closing_whatever_the_sample_interval(string engine, int sampleEveryMs)
     {
-        var report = Runs.Run(SimultaneousClose(200, TimeSpan.FromMilliseconds(sampleEveryMs)));
+        var report = Runs.Run(SimultaneousClose(200, TimeSpan.FromMilliseconds(sampleEveryMs)), engine);
 
         Runs.AssertInvariantsHold(report);
         Assert.Equal(400, report.Peaks["closing"].Count);
@@ -26,10 +27,11 @@ public class CensusTests
         Assert.Equal(10.04, report.Peaks["time_wait"].At, 9);
     }
 
-    [Fact]
-    public void A_state_held_between_two_samples_shows_in_the_interval_maximum_of_the_sample_after_it()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void A_state_held_between_two_samples_shows_in_the_interval_maximum_of_the_sample_after_it(string engine)
     {
-        var report = Runs.Run(SimultaneousClose(200, TimeSpan.FromSeconds(1)));
+        var report = Runs.Run(SimultaneousClose(200, TimeSpan.FromSeconds(1)), engine);
         var series = report.TimeSeries;
 
         int row = RowAt(series, 11);
@@ -40,10 +42,11 @@ public class CensusTests
         Assert.Equal(0, series.Max(RowAt(series, 12), TcpState.Closing));
     }
 
-    [Fact]
-    public void Every_interval_minimum_and_maximum_bracket_the_sample_that_ends_it_and_the_highest_maximum_is_the_peak()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Every_interval_minimum_and_maximum_bracket_the_sample_that_ends_it_and_the_highest_maximum_is_the_peak(string engine)
     {
-        var report = Runs.Run(Runs.BuiltIn("teardown-storm").WithCouples(1_000).WithDuration(TimeSpan.FromSeconds(90)));
+        var report = Runs.Run(Runs.BuiltIn("teardown-storm").WithCouples(1_000).WithDuration(TimeSpan.FromSeconds(90)), engine);
         var series = report.TimeSeries;
 
         foreach (TcpState state in TcpStateNames.All)
@@ -59,10 +62,11 @@ public class CensusTests
         }
     }
 
-    [Fact]
-    public void A_peak_is_dated_at_the_first_instant_it_was_reached()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void A_peak_is_dated_at_the_first_instant_it_was_reached(string engine)
     {
-        var report = Runs.Run(SimultaneousClose(200, TimeSpan.FromSeconds(1)));
+        var report = Runs.Run(SimultaneousClose(200, TimeSpan.FromSeconds(1)), engine);
 
         // TIME_WAIT holds 400 from 10.04 s for 60 s: the first of those instants.
         Assert.Equal(10.04, report.Peaks["time_wait"].At, 9);
@@ -79,15 +83,16 @@ public class CensusTests
     /// shards as at one — which only holds if the shards' steps are merged in time order (the
     /// sum of four shards' own peaks would be the same number here only by luck of alignment).
     /// </summary>
+    public static TheoryData<string, int> ThreadCounts => Engines.Cross(1, 4);
+
     [Theory]
-    [InlineData(1)]
-    [InlineData(4)]
-    public void A_storm_at_four_shards_reports_the_peaks_of_one_shard(int threads)
+    [MemberData(nameof(ThreadCounts))]
+    public void A_storm_at_four_shards_reports_the_peaks_of_one_shard(string engine, int threads)
     {
         var storm = Runs.BuiltIn("teardown-storm").WithCouples(2_000).WithDuration(TimeSpan.FromSeconds(90));
         storm = storm with { Network = storm.Network with { Baseline = storm.Network.Baseline with { Loss = TcpActors.Simulation.Network.LossSpec.None, Jitter = TimeSpan.Zero } } };
-        var one = Runs.Run(storm.WithShards(1));
-        var four = Runs.Run(storm.WithShards(4), new SimulationOptions { Threads = threads });
+        var one = Runs.Run(storm.WithShards(1), engine);
+        var four = Runs.Run(storm.WithShards(4), engine, new SimulationOptions { Threads = threads });
 
         Runs.AssertInvariantsHold(four);
         foreach (TcpState state in TcpStateNames.All)

@@ -39,10 +39,11 @@ public sealed class ChaosRecordTests
         ];
     }
 
-    [Fact]
-    public void A_run_with_scheduled_and_live_chaos_records_every_window_in_order_of_time_with_its_targets_parameters_and_source()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void A_run_with_scheduled_and_live_chaos_records_every_window_in_order_of_time_with_its_targets_parameters_and_source(string engine)
     {
-        RunReport report = Runs.Run(Storm(), new SimulationOptions { LiveControl = LiveControl.Replay(LiveChanges()) });
+        RunReport report = Runs.Run(Storm(), engine, new SimulationOptions { LiveControl = LiveControl.Replay(LiveChanges()) });
 
         Assert.Equal(
         [
@@ -68,12 +69,13 @@ public sealed class ChaosRecordTests
         Assert.Equal("crash server-0", report.Chaos[6].Label);
     }
 
-    [Fact]
-    public void The_chaos_record_is_in_the_digest_the_same_from_one_shard_or_four_and_survives_report_json()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void The_chaos_record_is_in_the_digest_the_same_from_one_shard_or_four_and_survives_report_json(string engine)
     {
-        RunReport one = Runs.Run(Storm(), new SimulationOptions { LiveControl = LiveControl.Replay(LiveChanges()) });
-        RunReport again = Runs.Run(Storm(), new SimulationOptions { LiveControl = LiveControl.Replay(LiveChanges()) });
-        RunReport four = Runs.Run(Storm(shards: 4), new SimulationOptions { LiveControl = LiveControl.Replay(LiveChanges()), Threads = 2 });
+        RunReport one = Runs.Run(Storm(), engine, new SimulationOptions { LiveControl = LiveControl.Replay(LiveChanges()) });
+        RunReport again = Runs.Run(Storm(), engine, new SimulationOptions { LiveControl = LiveControl.Replay(LiveChanges()) });
+        RunReport four = Runs.Run(Storm(shards: 4), engine, new SimulationOptions { LiveControl = LiveControl.Replay(LiveChanges()), Threads = 2 });
 
         Assert.Equal(one.Digest, again.Digest);
         Assert.Contains("chaos=20000000,60000000,schedule,1,loss,clients,servers,for:4s,loss:0.3\n", ReportDigest.CanonicalText(one), StringComparison.Ordinal);
@@ -94,10 +96,11 @@ public sealed class ChaosRecordTests
         }
     }
 
-    [Fact]
-    public void A_run_without_chaos_records_none_and_keeps_its_digest_free_of_it()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void A_run_without_chaos_records_none_and_keeps_its_digest_free_of_it(string engine)
     {
-        RunReport report = Runs.Run(Storm() with { Chaos = ValueList<ChaosEvent>.Empty });
+        RunReport report = Runs.Run(Storm() with { Chaos = ValueList<ChaosEvent>.Empty }, engine);
 
         Assert.Empty(report.Chaos);
         Assert.DoesNotContain("chaos=", ReportDigest.CanonicalText(report), StringComparison.Ordinal);

@@ -7,41 +7,62 @@ public class DeterminismTests
     private static TcpActors.Simulation.Scenarios.Scenario Lossy() =>
         Runs.BuiltIn("teardown-storm").WithCouples(1_000).WithDuration(TimeSpan.FromSeconds(90)).WithShards(2);
 
-    [Fact]
-    public void The_same_scenario_and_seed_give_the_same_digest_twice()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void The_same_scenario_and_seed_give_the_same_digest_twice(string engine)
     {
-        var a = Runs.Run(Lossy());
-        var b = Runs.Run(Lossy());
+        var a = Runs.Run(Lossy(), engine);
+        var b = Runs.Run(Lossy(), engine);
 
         Assert.Equal(a.Digest, b.Digest);
         Assert.Equal(64, a.Digest.Length);
         Assert.Equal(ReportDigest.CanonicalText(a), ReportDigest.CanonicalText(b));
     }
 
-    [Fact]
-    public void Two_threads_give_the_same_digest_as_one()
+    /// <summary>
+    /// DESIGN.md §2: every engine drives the same model and must end a scenario in the same
+    /// simulated world; the digest leaves out what may differ (wall time, the report's engine
+    /// statistics). Trivial while the simulation engine is the only one; it holds each engine
+    /// that joins <see cref="Engines"/> to the simulation engine's result.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Every_engine_gives_the_simulation_engines_digest(string engine)
     {
-        var one = Runs.Run(Lossy(), new SimulationOptions { Threads = 1 });
-        var two = Runs.Run(Lossy(), new SimulationOptions { Threads = 2 });
+        var sim = Runs.Run(Lossy(), Engines.Sim);
+        var other = Runs.Run(Lossy(), engine);
+
+        Assert.Equal(ReportDigest.CanonicalText(sim), ReportDigest.CanonicalText(other));
+        Assert.Equal(sim.Digest, other.Digest);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Two_threads_give_the_same_digest_as_one(string engine)
+    {
+        var one = Runs.Run(Lossy(), engine, new SimulationOptions { Threads = 1 });
+        var two = Runs.Run(Lossy(), engine, new SimulationOptions { Threads = 2 });
 
         Assert.Equal(one.Digest, two.Digest);
         Assert.Equal(2, two.Threads);
     }
 
-    [Fact]
-    public void A_different_seed_gives_a_different_digest()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void A_different_seed_gives_a_different_digest(string engine)
     {
-        var a = Runs.Run(Lossy());
-        var b = Runs.Run(Lossy() with { Seed = 43 });
+        var a = Runs.Run(Lossy(), engine);
+        var b = Runs.Run(Lossy() with { Seed = 43 }, engine);
 
         Assert.NotEqual(a.Digest, b.Digest);
     }
 
-    [Fact]
-    public void The_shard_count_changes_the_run_but_every_couple_still_ends_once()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void The_shard_count_changes_the_run_but_every_couple_still_ends_once(string engine)
     {
-        var one = Runs.Run(Lossy().WithShards(1));
-        var two = Runs.Run(Lossy());
+        var one = Runs.Run(Lossy().WithShards(1), engine);
+        var two = Runs.Run(Lossy(), engine);
 
         Assert.NotEqual(one.Digest, two.Digest);
         Assert.Equal(1_000, one.Outcomes.Completed);
@@ -49,12 +70,13 @@ public class DeterminismTests
         Assert.Equal(1_000, two.Peaks["time_wait"].Count);
     }
 
-    [Fact]
-    public void Shards_run_in_separate_processes_and_merged_give_the_in_process_digest()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Shards_run_in_separate_processes_and_merged_give_the_in_process_digest(string engine)
     {
-        var whole = Runs.Run(Lossy());
-        var shard0 = Runs.Run(Lossy(), new SimulationOptions { ShardIndex = 0 });
-        var shard1 = Runs.Run(Lossy(), new SimulationOptions { ShardIndex = 1 });
+        var whole = Runs.Run(Lossy(), engine);
+        var shard0 = Runs.Run(Lossy(), engine, new SimulationOptions { ShardIndex = 0 });
+        var shard1 = Runs.Run(Lossy(), engine, new SimulationOptions { ShardIndex = 1 });
 
         Assert.Equal([0], shard0.ShardIndexes);
         Assert.Equal(500, shard0.Couples);
@@ -63,15 +85,16 @@ public class DeterminismTests
         Assert.Equal(whole.Outcomes, merged.Outcomes);
     }
 
-    [Fact]
-    public void Reports_written_to_run_directories_read_back_and_merge_to_the_same_digest()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Reports_written_to_run_directories_read_back_and_merge_to_the_same_digest(string engine)
     {
         string root = Path.Combine(Path.GetTempPath(), "tcpactors-test-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var whole = Runs.Run(Lossy());
+            var whole = Runs.Run(Lossy(), engine);
             for (int i = 0; i < 2; i++)
-                RunDirectory.Write(Runs.Run(Lossy(), new SimulationOptions { ShardIndex = i }), Path.Combine(root, $"s{i}"));
+                RunDirectory.Write(Runs.Run(Lossy(), engine, new SimulationOptions { ShardIndex = i }), Path.Combine(root, $"s{i}"));
 
             var read = new[] { RunDirectory.Read(Path.Combine(root, "s0")), RunDirectory.Read(Path.Combine(root, "s1")) };
             var merged = ReportMerger.Merge(read);
@@ -89,10 +112,11 @@ public class DeterminismTests
         }
     }
 
-    [Fact]
-    public void Merging_a_shard_twice_is_refused()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Merging_a_shard_twice_is_refused(string engine)
     {
-        var shard0 = Runs.Run(Lossy(), new SimulationOptions { ShardIndex = 0 });
+        var shard0 = Runs.Run(Lossy(), engine, new SimulationOptions { ShardIndex = 0 });
 
         Assert.Throws<ArgumentException>(() => ReportMerger.Merge([shard0, shard0]));
     }

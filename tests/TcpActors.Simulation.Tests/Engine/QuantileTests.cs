@@ -8,8 +8,9 @@ namespace TcpActors.Simulation.Tests.Engine;
 /// <summary>Handshake and connection quantiles are measured values to 3 significant digits (HdrHistogram), not bucket edges.</summary>
 public class QuantileTests
 {
-    [Fact]
-    public void The_handshake_p99_of_a_jittered_storm_is_the_one_its_trace_shows_within_a_tenth_of_a_percent()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void The_handshake_p99_of_a_jittered_storm_is_the_one_its_trace_shows_within_a_tenth_of_a_percent(string engine)
     {
         // 10 ms ± 2 ms (normal) each way: every handshake takes its own time.
         var storm = Runs.BuiltIn("teardown-storm").WithCouples(1_000).WithDuration(TimeSpan.FromSeconds(30));
@@ -17,7 +18,7 @@ public class QuantileTests
         RunReport report;
         using (var sink = new JsonLinesTraceWriter(trace))
         {
-            report = Runs.Run(storm, new SimulationOptions { Trace = sink, TraceCouples = 1_000 });
+            report = Runs.Run(storm, engine, new SimulationOptions { Trace = sink, TraceCouples = 1_000 });
         }
 
         var connect = new Dictionary<int, double>();
@@ -47,12 +48,13 @@ public class QuantileTests
         Assert.InRange(report.HandshakeSeconds.P999, report.HandshakeSeconds.P99, report.HandshakeSeconds.Max);
     }
 
-    [Fact]
-    public void Shards_merge_their_quantiles_exactly()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Shards_merge_their_quantiles_exactly(string engine)
     {
         var storm = Runs.BuiltIn("teardown-storm").WithCouples(1_000).WithDuration(TimeSpan.FromSeconds(30));
-        var whole = Runs.Run(storm);
-        var apart = ReportMerger.Merge([Runs.Run(storm, new SimulationOptions { ShardIndex = 0 }), Runs.Run(storm, new SimulationOptions { ShardIndex = 1 })]);
+        var whole = Runs.Run(storm, engine);
+        var apart = ReportMerger.Merge([Runs.Run(storm, engine, new SimulationOptions { ShardIndex = 0 }), Runs.Run(storm, engine, new SimulationOptions { ShardIndex = 1 })]);
 
         Assert.Equal(whole.HandshakeSeconds, apart.HandshakeSeconds);
         Assert.Equal(whole.ConnectionSeconds, apart.ConnectionSeconds);

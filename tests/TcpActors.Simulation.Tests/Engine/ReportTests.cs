@@ -6,10 +6,11 @@ namespace TcpActors.Simulation.Tests.Engine;
 
 public class ReportTests
 {
-    [Fact]
-    public void Report_json_has_every_field_of_the_contract()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Report_json_has_every_field_of_the_contract(string engine)
     {
-        var report = Runs.Run(Runs.BuiltIn("teardown-storm").WithCouples(200));
+        var report = Runs.Run(Runs.BuiltIn("teardown-storm").WithCouples(200), engine);
         using var json = JsonDocument.Parse(RunDirectory.ToJson(report));
         var root = json.RootElement;
 
@@ -33,10 +34,11 @@ public class ReportTests
         Assert.Equal(120.0, root.GetProperty("virtual_seconds").GetDouble());
     }
 
-    [Fact]
-    public void The_time_series_has_one_row_per_sample_from_zero_to_the_duration()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void The_time_series_has_one_row_per_sample_from_zero_to_the_duration(string engine)
     {
-        var report = Runs.Run(Runs.BuiltIn("teardown-storm").WithCouples(100));
+        var report = Runs.Run(Runs.BuiltIn("teardown-storm").WithCouples(100), engine);
 
         Assert.Equal(121, report.TimeSeries.Rows);
         Assert.Equal(TimeSpan.Zero, report.TimeSeries.TimeAt(0));
@@ -61,12 +63,13 @@ public class ReportTests
         }
     }
 
-    [Fact]
-    public void An_observer_sees_every_sample_in_order_with_counts_summed_over_shards()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void An_observer_sees_every_sample_in_order_with_counts_summed_over_shards(string engine)
     {
         var observer = new Recorder();
         var scenario = Runs.BuiltIn("teardown-storm").WithCouples(400).WithShards(2);
-        var report = Runs.Run(scenario, new SimulationOptions { Observer = observer, Threads = 2 });
+        var report = Runs.Run(scenario, engine, new SimulationOptions { Observer = observer, Threads = 2 });
 
         Assert.Equal(report.TimeSeries.Rows, observer.Samples.Count);
         for (int i = 0; i < observer.Samples.Count; i++)

@@ -4,7 +4,7 @@ using TcpActors.Tcp;
 
 namespace TcpActors.Simulation.Tests.Engine;
 
-/// <summary>Loading built-in scenarios scaled down for test speed, and reading reports.</summary>
+/// <summary>Loading built-in scenarios scaled down for test speed, running them on an engine, and reading reports.</summary>
 internal static class Runs
 {
     public static Scenario BuiltIn(string name)
@@ -30,8 +30,12 @@ internal static class Runs
     public static Scenario WithShards(this Scenario scenario, int shards) =>
         scenario with { Run = scenario.Run with { Shards = shards } };
 
-    public static RunReport Run(Scenario scenario, SimulationOptions? options = null) =>
-        SimulationRunner.Run(scenario, options ?? new SimulationOptions());
+    /// <summary>
+    /// Runs <paramref name="scenario"/> on the engine named <paramref name="engine"/> (one of
+    /// <see cref="Engines.Names"/>): the one way tests run a simulation, so that each runs on every engine.
+    /// </summary>
+    public static RunReport Run(Scenario scenario, string engine, SimulationOptions? options = null, CancellationToken cancellation = default) =>
+        SimulationRunner.Run(scenario, (options ?? new SimulationOptions()) with { Engine = Engines.Get(engine) }, cancellation);
 
     /// <summary>The sampled count of a state at virtual second <paramref name="seconds"/>.</summary>
     public static long CountAt(this RunReport report, TcpState state, double seconds)

@@ -22,17 +22,20 @@ public class SupervisionTests
         public void Flush() { }
     }
 
+    public static TheoryData<string, TcpState> FailingStates => Engines.Cross(
+        TcpState.SynSent,       // thrown inside connect(), called by the workload actor
+        TcpState.Established,   // thrown while the host hands over a segment
+        TcpState.FinWait1,      // thrown in a scheduled close
+        TcpState.Closed);       // thrown on a timer expiry (TIME_WAIT ends)
+
     [Theory]
-    [InlineData(TcpState.SynSent)]        // thrown inside connect(), called by the workload actor
-    [InlineData(TcpState.Established)]    // thrown while the host hands over a segment
-    [InlineData(TcpState.FinWait1)]       // thrown in a scheduled close
-    [InlineData(TcpState.Closed)]         // thrown on a timer expiry (TIME_WAIT ends)
-    public void An_exception_inside_an_endpoint_is_counted_and_reported_and_the_run_goes_on(TcpState failingState)
+    [MemberData(nameof(FailingStates))]
+    public void An_exception_inside_an_endpoint_is_counted_and_reported_and_the_run_goes_on(string engine, TcpState failingState)
     {
         // One cell: the trace sink is then called from inside the endpoint, where the exception
         // is injected (with several shards, trace events are buffered and replayed after the run).
         var scenario = Runs.BuiltIn("teardown-storm").WithCouples(100).WithShards(1);
-        var report = SimulationRunner.Run(scenario, new SimulationOptions
+        var report = Runs.Run(scenario, engine, new SimulationOptions
         {
             Trace = new ThrowingTrace((couple, to) => couple == 3 && to == failingState),
             TraceCouples = 10,

@@ -4,11 +4,12 @@ namespace TcpActors.Simulation.Tests.Engine;
 
 public class TeardownStormTests
 {
-    [Fact]
-    public void Time_wait_peaks_at_the_couple_count_right_after_the_close_and_drains_60s_later()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Time_wait_peaks_at_the_couple_count_right_after_the_close_and_drains_60s_later(string engine)
     {
         var scenario = Runs.BuiltIn("teardown-storm").WithCouples(2000);
-        var report = Runs.Run(scenario);
+        var report = Runs.Run(scenario, engine);
 
         Runs.AssertInvariantsHold(report);
         Assert.Equal(2000, report.Couples);

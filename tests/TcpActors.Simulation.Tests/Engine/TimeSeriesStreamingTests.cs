@@ -7,8 +7,9 @@ namespace TcpActors.Simulation.Tests.Engine;
 /// <summary>timeseries.csv is written as the samples come; the report holds a bounded copy for the charts.</summary>
 public class TimeSeriesStreamingTests
 {
-    [Fact]
-    public void A_long_run_streams_every_sample_to_the_csv_and_holds_a_bounded_copy_that_keeps_every_peak()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void A_long_run_streams_every_sample_to_the_csv_and_holds_a_bounded_copy_that_keeps_every_peak(string engine)
     {
         string dir = Path.Combine(Path.GetTempPath(), "tcpactors-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
@@ -19,7 +20,7 @@ public class TimeSeriesStreamingTests
             RunReport report;
             using (var csv = TimeSeriesCsvWriter.Create(dir))
             {
-                report = Runs.Run(scenario, new SimulationOptions { TimeSeriesSink = csv });
+                report = Runs.Run(scenario, engine, new SimulationOptions { TimeSeriesSink = csv });
                 RunDirectory.Write(report, dir, csv);
             }
 

@@ -21,12 +21,12 @@ public class SeedStoryTraceTests
         run: { duration: 80s, sample_every: 1s }
         """;
 
-    private static List<JsonElement> Trace(string passiveDelay, string chaos = "")
+    private static List<JsonElement> Trace(string engine, string passiveDelay, string chaos = "")
     {
         var scenario = Runs.Yaml(OneCouple.Replace("PASSIVE", passiveDelay).Replace("CHAOS", chaos));
         var text = new StringWriter();
         using var writer = new JsonLinesTraceWriter(text);
-        var report = SimulationRunner.Run(scenario, new SimulationOptions { Trace = writer, TraceCouples = 1 });
+        var report = Runs.Run(scenario, engine, new SimulationOptions { Trace = writer, TraceCouples = 1 });
         Runs.AssertInvariantsHold(report);
         var lines = text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         return [.. lines.Select(l => JsonDocument.Parse(l).RootElement.Clone())];
@@ -41,10 +41,11 @@ public class SeedStoryTraceTests
 
     private static double T(JsonElement e) => e.GetProperty("t").GetDouble();
 
-    [Fact]
-    public void Seed_001_the_handshake_is_syn_x_then_syn_ack_y_x_plus_1_then_ack_x_plus_1_y_plus_1()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Seed_001_the_handshake_is_syn_x_then_syn_ack_y_x_plus_1_then_ack_x_plus_1_y_plus_1(string engine)
     {
-        var trace = Trace("0s");
+        var trace = Trace(engine, "0s");
         var handshake = trace.TakeWhile(e => T(e) < 1).ToList();
 
         Assert.Equal(
@@ -62,10 +63,11 @@ public class SeedStoryTraceTests
         Assert.Equal([0.0, 0.0, 0.010, 0.010, 0.020, 0.020, 0.030], handshake.Select(T));
     }
 
-    [Fact]
-    public void Seed_002_the_four_way_close_is_fin_ack_fin_ack_when_the_server_waits_in_close_wait()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Seed_002_the_four_way_close_is_fin_ack_fin_ack_when_the_server_waits_in_close_wait(string engine)
     {
-        var trace = Trace("2s");
+        var trace = Trace(engine, "2s");
         var close = trace.Where(e => T(e) >= 5).Select(Describe).ToList();
 
         Assert.Equal(
@@ -83,10 +85,11 @@ public class SeedStoryTraceTests
         Assert.Equal(7.010, T(trace.First(e => Describe(e) == "server CLOSE_WAIT>LAST_ACK")), 6);
     }
 
-    [Fact]
-    public void Seed_000_the_three_segment_close_merges_the_servers_ack_and_fin()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Seed_000_the_three_segment_close_merges_the_servers_ack_and_fin(string engine)
     {
-        var trace = Trace("0s");
+        var trace = Trace(engine, "0s");
         var close = trace.Where(e => T(e) >= 5).Select(Describe).ToList();
 
         Assert.Equal(
@@ -99,10 +102,11 @@ public class SeedStoryTraceTests
         Assert.Equal(3, close.Count(d => d.StartsWith("c>s", StringComparison.Ordinal) || d.StartsWith("s>c", StringComparison.Ordinal)));
     }
 
-    [Fact]
-    public void Seed_002_a_lost_last_ack_makes_the_server_resend_its_fin_and_time_wait_start_over()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void Seed_002_a_lost_last_ack_makes_the_server_resend_its_fin_and_time_wait_start_over(string engine)
     {
-        var trace = Trace("0s", "chaos:\n  - { at: 5s, drop: { flags: [ACK], direction: client_to_server, count: 1 } }");
+        var trace = Trace(engine, "0s", "chaos:\n  - { at: 5s, drop: { flags: [ACK], direction: client_to_server, count: 1 } }");
         var close = trace.Where(e => T(e) >= 5).Select(Describe).ToList();
 
         Assert.Equal(
