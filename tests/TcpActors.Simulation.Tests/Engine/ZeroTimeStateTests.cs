@@ -24,12 +24,13 @@ public class ZeroTimeStateTests
         run: { duration: 100s, sample_every: 1s, shards: {{shards}} }
         """;
 
+    public static TheoryData<string, int> Shards => Engines.Cross(1, 2);
+
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void Every_server_that_closes_on_end_of_file_at_once_is_counted_in_close_wait_at_that_instant(int shards)
+    [MemberData(nameof(Shards))]
+    public void Every_server_that_closes_on_end_of_file_at_once_is_counted_in_close_wait_at_that_instant(string engine, int shards)
     {
-        RunReport report = Runs.Run(Runs.Yaml(Storm(shards)), new SimulationOptions { Threads = shards });
+        RunReport report = Runs.Run(Runs.Yaml(Storm(shards)), engine, new SimulationOptions { Threads = shards });
 
         Runs.AssertInvariantsHold(report);
         // Every client's FIN reaches its server at 5.010 s; each server reads end-of-file, closes
@@ -45,12 +46,13 @@ public class ZeroTimeStateTests
         Assert.Equal(0, report.Peaks["closed"].Count);
     }
 
-    [Fact]
-    public void A_socket_refused_a_time_wait_bucket_never_counts_as_having_been_in_time_wait()
+    [Theory]
+    [MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public void A_socket_refused_a_time_wait_bucket_never_counts_as_having_been_in_time_wait(string engine)
     {
-        // Two client hosts' worth of couples into 10 buckets each: the rest are destroyed at once,
+        // Four client hosts' worth of couples into 10 buckets each: the rest are destroyed at once,
         // as Linux's tcp_time_wait() does when no bucket is left.
-        RunReport report = Runs.Run(Runs.Yaml(Storm(1, "{ max_tw_buckets: 10 }")));
+        RunReport report = Runs.Run(Runs.Yaml(Storm(1, "{ max_tw_buckets: 10 }")), engine);
 
         Runs.AssertInvariantsHold(report);
         Assert.Equal(60, report.TimeWaitOverflow);
