@@ -97,7 +97,11 @@ internal sealed class EndpointActor : Actor, IEndpointContext,
 
     private void Apply(HostEffects effects)
     {
-        if (effects != HostEffects.None) System.Handoff(_host, new EndpointNews(effects, _model.Tcp.Tuple, _model.Handle));
+        if (effects != HostEffects.None)
+        {
+            TcpEndpoint tcp = _model.Tcp;
+            System.Handoff(_host, new EndpointNews(effects, tcp.Tuple, _model.Handle, tcp.RcvNxt));
+        }
         if (_model.IsFinished && IsAlive) Stop();
     }
 

@@ -29,7 +29,7 @@ internal sealed class HostActor : Actor,
 
     public void Receive(Arrival message)
     {
-        HostArrival verdict = _kernel.Arrive(message.Segment, message.Couple);
+        HostArrival verdict = _kernel.Arrive(message.Segment, message.Couple, Now);
         if (verdict.HasReply) System.Tell(_refs.Network, new Transmission(verdict.Reply, message.Couple, false));
         switch (verdict.Action)
         {
@@ -48,6 +48,12 @@ internal sealed class HostActor : Actor,
             case ArrivalAction.DestroyEndpoint:
                 System.Handoff(EndpointAt(verdict.Handle), new EndpointCommand(EndpointOrder.Destroy));
                 break;
+            case ArrivalAction.ReopenChild:
+                // The TIME_WAIT endpoint goes first; its handle stays its own until it is gone.
+                System.Handoff(EndpointAt(verdict.OldHandle), new EndpointCommand(EndpointOrder.Destroy));
+                System.Handoff(SpawnEndpoint(message.Couple, verdict.Handle, TraceSide.Server),
+                    new EndpointOpen(OpenKind.AcceptSyn, message.Segment, default, verdict.Iss));
+                break;
         }
     }
 
@@ -58,13 +64,13 @@ internal sealed class HostActor : Actor,
         if (!bound.IsBound) return;
         if (bound.Evicted) System.Handoff(EndpointAt(bound.EvictedHandle), new EndpointCommand(EndpointOrder.Destroy));
         System.Handoff(SpawnEndpoint(couple, handle, TraceSide.Client),
-            new EndpointOpen(OpenKind.Connect, default, bound.Tuple, new SeqNum(_refs.World.Plan.Iss(couple, server: false))));
+            new EndpointOpen(OpenKind.Connect, default, bound.Tuple, _kernel.Isn(bound.Tuple, Now)));
     }
 
     public void Receive(EndpointNews message)
     {
         if ((message.Effects & HostEffects.TimeWait) != 0
-            && !_kernel.EnterTimeWait(message.Tuple, message.Handle, Now, out bool overflow))
+            && !_kernel.EnterTimeWait(message.Tuple, message.Handle, Now, message.RcvNxt, out bool overflow))
         {
             System.Handoff(EndpointAt(message.Handle), new EndpointCommand(overflow ? EndpointOrder.DestroyOverflow : EndpointOrder.Destroy));
         }

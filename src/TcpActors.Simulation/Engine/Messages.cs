@@ -49,8 +49,9 @@ internal enum EndpointOrder : byte
 
 internal readonly record struct EndpointCommand(EndpointOrder Order);
 
-/// <summary>An endpoint tells its host what it needs (<see cref="HostEffects"/>) for its tuple and handle.</summary>
-internal readonly record struct EndpointNews(HostEffects Effects, FourTuple Tuple, int Handle);
+/// <summary>An endpoint tells its host what it needs (<see cref="HostEffects"/>) for its tuple and handle;
+/// with <see cref="HostEffects.TimeWait"/>, its RCV.NXT for the TIME_WAIT entry.</summary>
+internal readonly record struct EndpointNews(HostEffects Effects, FourTuple Tuple, int Handle, SeqNum RcvNxt);
 
 /// <summary>What happens to a host.</summary>
 internal enum HostAction : byte

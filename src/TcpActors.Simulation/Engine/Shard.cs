@@ -27,7 +27,7 @@ internal sealed partial class Shard
     /// <summary>The scenario's own <c>chaos:</c> list, before live chaos is appended to the model's.</summary>
     private readonly ValueList<ChaosEvent> _scheduledChaos;
 
-    public Shard(Scenario scenario, int shardIndex, int shardCount, ITraceSink? trace, int traceCouples, EndpointFaults faults = EndpointFaults.None)
+    public Shard(Scenario scenario, int shardIndex, int shardCount, ITraceSink? trace, int traceCouples)
     {
         _scheduledChaos = scenario.Chaos;
         ShardIndex = shardIndex;
@@ -39,7 +39,7 @@ internal sealed partial class Shard
             if (plan.ShardOf(k, shardCount) == shardIndex) local.Add(k);
         }
         _couples = [.. local];
-        _world = new RunModel(scenario, new CoupleLedger(plan.Couples, trace, traceCouples), Telemetry) { Faults = faults };
+        _world = new RunModel(scenario, new CoupleLedger(plan.Couples, trace, traceCouples), Telemetry);
 
         System = new ActorSystem(scenario.Seed);
         System.ActorFailed += failure =>
@@ -101,4 +101,7 @@ internal sealed partial class Shard
     public ShardTelemetry Telemetry { get; } = new();
 
     public int LocalCouples => _couples.Length;
+
+    /// <summary>TEST-ONLY faults for every endpoint made from now on (<see cref="SimulationOptions"/>).</summary>
+    public EndpointFaults EndpointFaults { init => _world.Faults = value; }
 }

@@ -42,7 +42,7 @@ public sealed class SimEngine : ISimulationEngine
         // and fall behind. So in real time every shard gets its own thread.
         int threads = options.RealTime ? Math.Max(options.Threads, shards.Length) : options.Threads;
         Shard NewShard(int i) =>
-            new(scenario, shards[i], shardCount, buffered is not null ? buffered[i] : options.Trace, options.TraceCouples, options.EndpointFaults);
+            new(scenario, shards[i], shardCount, buffered is not null ? buffered[i] : options.Trace, options.TraceCouples) { EndpointFaults = options.EndpointFaults };
         RunReport[] reports;
         if (threads >= shards.Length)
         {

@@ -15,8 +15,10 @@ internal enum ArrivalAction : byte
     NewChild,
     /// <summary>The ACK of a valid SYN cookie: a new server endpoint, straight into ESTABLISHED, with ISS <see cref="HostArrival.Iss"/> (the cookie).</summary>
     CookieChild,
-    /// <summary>abort_on_overflow answered the final ACK with RST: the endpoint under <see cref="HostArrival.Handle"/> vanishes (its tuple is released).</summary>
+    /// <summary>The endpoint under <see cref="HostArrival.Handle"/> vanishes, its tuple already released: abort_on_overflow answered the final ACK with RST, or a SYN ended its TIME_WAIT and the listener did not admit it.</summary>
     DestroyEndpoint,
+    /// <summary>A SYN ended the TIME_WAIT of the endpoint under <see cref="HostArrival.OldHandle"/> (which vanishes) and was admitted: a new server endpoint under <see cref="HostArrival.Handle"/>, ISS <see cref="HostArrival.Iss"/>.</summary>
+    ReopenChild,
 }
 
 /// <summary>The host's verdict on one arrival, as a plain value its engine carries out.</summary>
@@ -24,6 +26,8 @@ internal readonly struct HostArrival
 {
     public ArrivalAction Action { get; init; }
     public int Handle { get; init; }
+    /// <summary>With <see cref="ArrivalAction.ReopenChild"/>: the TIME_WAIT endpoint the new connection replaces.</summary>
+    public int OldHandle { get; init; }
     public SeqNum Iss { get; init; }
     /// <summary>A segment the host sends itself (RST, SYN-ACK with a cookie), when <see cref="HasReply"/>.</summary>
     public Segment Reply { get; init; }
@@ -42,6 +46,7 @@ internal sealed class HostKernel
     private readonly RunModel _world;
     private readonly Listener? _listener;
     private readonly ulong _cookieSecret;
+    private readonly ulong _isnSecret;
     private int[] _freeHandles = new int[16];
     private int _freeCount;
     private int _nextHandle;
@@ -53,6 +58,7 @@ internal sealed class HostKernel
         Index = index;
         Tcp = tcp;
         _cookieSecret = RandomStreams.CookieSecret(world.Scenario.Seed, index);
+        _isnSecret = RandomStreams.IsnSecret(world.Scenario.Seed);
         if (role == HostRole.Server)
         {
             ServerHosts servers = world.Scenario.Hosts.Servers;
@@ -74,8 +80,8 @@ internal sealed class HostKernel
 
     // ------------------------------------------------------------------ arrivals
 
-    /// <summary>A segment reached the host: who takes it.</summary>
-    public HostArrival Arrive(in Segment segment, int couple)
+    /// <summary>A segment reached the host at <paramref name="now"/>: who takes it.</summary>
+    public HostArrival Arrive(in Segment segment, int couple, TimeSpan now)
     {
         ITelemetrySink telemetry = _world.Telemetry;
         telemetry.Add(RunCounter.InFlight, -1);
@@ -87,9 +93,10 @@ internal sealed class HostKernel
         {
             case DemuxOutcome.Connection:
                 if (found.HalfOpen) return AtRequest(segment, found.Handle);
+                if (found.TimeWait && Tcp.TryReopenTimeWait(segment, out int old)) return Reopen(segment, couple, old, Isn(segment.ReceiverTuple, now));
                 return new HostArrival { Action = ArrivalAction.ToEndpoint, Handle = found.Handle };
             case DemuxOutcome.Listener:
-                return AtListener(segment, couple);
+                return AtListener(segment, couple, now);
             case DemuxOutcome.NoConnection:
                 // RFC 9293 §3.10.7.1: a segment for no connection gets RST (never a RST for a RST).
                 return ResetFor(segment);
@@ -118,26 +125,37 @@ internal sealed class HostKernel
         return new HostArrival { Action = ArrivalAction.ToEndpoint, Handle = handle };
     }
 
-    private HostArrival AtListener(in Segment segment, int couple)
+    /// <summary>A SYN ended a TIME_WAIT (Linux TCP_TW_SYN): the old endpoint goes, the listener takes the SYN.</summary>
+    private HostArrival Reopen(in Segment syn, int couple, int oldHandle, SeqNum iss)
+    {
+        HostArrival offered = OfferSyn(syn, iss);
+        return offered.Action == ArrivalAction.NewChild
+            ? offered with { Action = ArrivalAction.ReopenChild, OldHandle = oldHandle }
+            : offered with { Action = ArrivalAction.DestroyEndpoint, Handle = oldHandle };
+    }
+
+    private HostArrival OfferSyn(in Segment syn, SeqNum iss)
+    {
+        FourTuple tuple = syn.ReceiverTuple;
+        int handle = ReserveHandle();
+        switch (Tcp.OfferSyn(tuple, handle, iss, syn.Seq))
+        {
+            case SynDecision.Admit:
+                return new HostArrival { Action = ArrivalAction.NewChild, Handle = handle, Iss = iss };
+            case SynDecision.SynCookie:
+                FreeHandle(handle);
+                return new HostArrival { Reply = TcpEndpoint.SynAckFor(syn, new SeqNum(Cookie(tuple)), _world.Profile), HasReply = true };
+            default:
+                FreeHandle(handle);
+                return default;
+        }
+    }
+
+    private HostArrival AtListener(in Segment segment, int couple, TimeSpan now)
     {
         FourTuple tuple = segment.ReceiverTuple;
         TcpFlags flags = segment.Flags;
-        if (flags == TcpFlags.Syn)
-        {
-            int handle = ReserveHandle();
-            SeqNum iss = new(Iss(couple, segment));
-            switch (Tcp.OfferSyn(tuple, handle, iss, segment.Seq))
-            {
-                case SynDecision.Admit:
-                    return new HostArrival { Action = ArrivalAction.NewChild, Handle = handle, Iss = iss };
-                case SynDecision.SynCookie:
-                    FreeHandle(handle);
-                    return new HostArrival { Reply = TcpEndpoint.SynAckFor(segment, new SeqNum(Cookie(tuple)), _world.Profile), HasReply = true };
-                default:
-                    FreeHandle(handle);
-                    return default;
-            }
-        }
+        if (flags == TcpFlags.Syn) return OfferSyn(segment, Isn(tuple, now));
         if ((flags & (TcpFlags.Rst | TcpFlags.Syn)) != 0)
         {
             // RST to a listener is ignored; a SYN with other bits is not a connection request.
@@ -166,8 +184,8 @@ internal sealed class HostKernel
     private static HostArrival ResetFor(in Segment segment) =>
         Segment.TryResetFor(segment, out Segment reset) ? new HostArrival { Reply = reset, HasReply = true } : default;
 
-    private uint Iss(int couple, in Segment syn) =>
-        couple >= 0 ? _world.Plan.Iss(couple, server: true) : Cookie(syn.ReceiverTuple) ^ 0x5A5A5A5A;
+    /// <summary>The ISS of a connection on <paramref name="tuple"/> opened now (RFC 6528).</summary>
+    public SeqNum Isn(in FourTuple tuple, TimeSpan now) => InitialSequenceNumbers.Of(_isnSecret, tuple, now);
 
     /// <summary>A deterministic SYN cookie for the tuple (Linux uses a keyed SipHash; any keyed hash will do here).</summary>
     private uint Cookie(in FourTuple tuple)
@@ -205,15 +223,16 @@ internal sealed class HostKernel
     // ------------------------------------------------------------------ what endpoints ask
 
     /// <summary>
-    /// The endpoint under <paramref name="handle"/> entered TIME_WAIT: hold its tuple there. False
+    /// The endpoint under <paramref name="handle"/> entered TIME_WAIT: hold its tuple there, with
+    /// its RCV.NXT (as Linux's timewait sock, to judge a new SYN). False
     /// when it must vanish now — max_tw_buckets is reached (<paramref name="overflow"/>; the
     /// kernel then destroys the socket at once, tcp_time_wait()) or its tuple is no longer its own.
     /// </summary>
-    public bool EnterTimeWait(in FourTuple tuple, int handle, TimeSpan now, out bool overflow)
+    public bool EnterTimeWait(in FourTuple tuple, int handle, TimeSpan now, SeqNum rcvNxt, out bool overflow)
     {
         overflow = false;
         if (!Tcp.TryGetConnection(tuple, out int owner) || owner != handle) return false;
-        if (Tcp.EnterTimeWait(tuple, handle, now)) return true;
+        if (Tcp.EnterTimeWait(tuple, handle, now, rcvNxt)) return true;
         overflow = true;
         return false;
     }

@@ -15,7 +15,8 @@ namespace TcpActors.Simulation.Model;
 /// </code>
 /// Keys that are not streams: a client host's port key is its index (RFC 6056 F(); a crash draws a
 /// new one, EphemeralPorts.NextBootSecret), a server's SYN cookie secret is
-/// <see cref="CookieSecret"/>, initial sequence numbers are <see cref="WorkloadPlan.Iss"/>.
+/// <see cref="CookieSecret"/>, initial sequence numbers are <see cref="InitialSequenceNumbers"/>
+/// keyed by <see cref="IsnSecret"/>.
 /// </summary>
 internal static class RandomStreams
 {
@@ -35,6 +36,9 @@ internal static class RandomStreams
 
     /// <summary>The stream of one part of a swarm seed's draws.</summary>
     public static ulong Swarm(ulong part) => SwarmBase + part;
+
+    /// <summary>The key of every initial sequence number of a run (Linux: <c>net_secret</c>, drawn per boot).</summary>
+    public static ulong IsnSecret(ulong seed) => seed * 0xD6E8FEB86659FD93UL ^ 0x6528UL;
 
     /// <summary>A server host's SYN cookie secret (Linux keys a SipHash per boot; any keyed hash will do here).</summary>
     public static ulong CookieSecret(ulong seed, int host) => seed * 0x9E3779B97F4A7C15UL ^ (ulong)host;

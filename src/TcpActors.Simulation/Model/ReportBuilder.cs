@@ -87,7 +87,7 @@ internal static class ReportBuilder
 
     private static HostCounts Counts(TcpHostCounters c) => new()
     {
-        PortExhausted = c.PortExhausted, TimeWaitRecycled = c.TimeWaitRecycled, ListenOverflows = c.ListenOverflows,
+        PortExhausted = c.PortExhausted, TimeWaitRecycled = c.TimeWaitRecycled, TimeWaitReopened = c.TimeWaitReopened, ListenOverflows = c.ListenOverflows,
         ListenDrops = c.ListenDrops, SynQueueFullDrops = c.SynQueueFullDrops, SyncookiesSent = c.SyncookiesSent,
         SyncookiesRecv = c.SyncookiesRecv, NoConnection = c.NoConnection, DroppedWhileDown = c.DroppedWhileDown,
         Crashes = c.Crashes, ConnectionsLostInCrashes = c.ConnectionsLostInCrashes,

@@ -36,7 +36,7 @@ internal sealed class RunModel
     public TcpProfile IdleProfile { get; }
 
     /// <summary>TEST-ONLY faults for every endpoint (<see cref="SimulationOptions"/>).</summary>
-    public EndpointFaults Faults { get; init; }
+    public EndpointFaults Faults { get; set; }
 
     /// <summary>The profile of an endpoint of a couple with <paramref name="flags"/>.</summary>
     public TcpProfile ProfileFor(CoupleFlags flags) => (flags & CoupleFlags.Idle) != 0 ? IdleProfile : Profile;

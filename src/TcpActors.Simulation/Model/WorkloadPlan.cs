@@ -101,13 +101,4 @@ internal sealed class WorkloadPlan
         }
         return flags;
     }
-
-    /// <summary>A deterministic initial sequence number for one side of a couple (RFC 9293 §3.4.1 asks for unpredictable ones; a simulation wants repeatable ones).</summary>
-    public uint Iss(int couple, bool server)
-    {
-        ulong x = _scenario.Seed ^ ((ulong)(uint)couple << 1 | (server ? 1UL : 0UL)) * 0x9E3779B97F4A7C15UL;
-        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
-        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
-        return (uint)(x ^ (x >> 31));
-    }
 }

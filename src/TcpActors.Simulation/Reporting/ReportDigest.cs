@@ -47,7 +47,7 @@ public static class ReportDigest
         var c = report.ConnectOutcomes;
         Line("connect", $"{c.Established},{c.Refused},{c.TimedOut},{c.Reset},{c.PortExhausted}");
         var h = report.Hosts;
-        Line("hosts", $"{h.PortExhausted},{h.TimeWaitRecycled},{h.ListenOverflows},{h.ListenDrops},{h.SynQueueFullDrops},{h.SyncookiesSent},{h.SyncookiesRecv},{h.NoConnection},{h.DroppedWhileDown},{h.Crashes},{h.ConnectionsLostInCrashes}");
+        Line("hosts", $"{h.PortExhausted},{h.TimeWaitRecycled},{h.ListenOverflows},{h.ListenDrops},{h.SynQueueFullDrops},{h.SyncookiesSent},{h.SyncookiesRecv},{h.NoConnection},{h.DroppedWhileDown},{h.Crashes},{h.ConnectionsLostInCrashes},{h.TimeWaitReopened}");
         Line("failures", report.Supervision.Failures);
         Line("handshake_max_ticks", (long)Math.Round(report.HandshakeSeconds.Max * TimeSpan.TicksPerSecond));
         Line("connection_max_ticks", (long)Math.Round(report.ConnectionSeconds.Max * TimeSpan.TicksPerSecond));

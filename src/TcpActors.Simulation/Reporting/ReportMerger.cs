@@ -79,6 +79,10 @@ public static class ReportMerger
             realTime = RealTimeLag.Worst(realTime, r.RealTime);
         }
 
+        // The segment balance holds over the whole run, not per shard: a segment sent in one shard
+        // may be delivered in another (DESIGN.md §3.1).
+        if (SegmentBalance(segments) is { } unbalanced) violations.Add(unbalanced);
+
         bool exact = ordered.Count > 1 && ordered.TrueForAll(r => r.CensusSteps is not null);
         // Shards run apart that kept their steps merge their step functions as one process would;
         // otherwise the rows add up (the counts exactly, the bounds as enclosing sums).
@@ -189,5 +193,14 @@ public static class ReportMerger
         IReadOnlyList<Live.LiveChange> longest = [];
         foreach (RunReport r in reports) if (r.LiveChanges.Count > longest.Count) longest = r.LiveChanges;
         return longest;
+    }
+
+    /// <summary>DESIGN.md §9: every segment sent (and every duplicate) is delivered, dropped, corrupted, unroutable or still in flight; null when it holds.</summary>
+    internal static string? SegmentBalance(SegmentCounts s)
+    {
+        long sent = s.Sent + s.Duplicated;
+        long accounted = s.Delivered + s.Dropped + s.Corrupted + s.InFlight + s.Unroutable;
+        return sent == accounted ? null
+            : $"segments sent + duplicated = {sent} but delivered + dropped + corrupted + in flight + unroutable = {accounted}";
     }
 }

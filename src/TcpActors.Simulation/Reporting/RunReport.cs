@@ -167,6 +167,8 @@ public sealed record HostCounts
     [JsonPropertyName("port_exhausted")] public long PortExhausted { get; init; }
     /// <summary>TIME_WAIT tuples taken over by tw_reuse (TWRecycled).</summary>
     [JsonPropertyName("time_wait_recycled")] public long TimeWaitRecycled { get; init; }
+    /// <summary>TIME_WAIT tuples a new SYN reopened (Linux's TCP_TW_SYN: the SYN's sequence number was beyond the old connection's).</summary>
+    [JsonPropertyName("time_wait_reopened")] public long TimeWaitReopened { get; init; }
     /// <summary>Final ACKs or SYNs dropped on a full accept queue (ListenOverflows).</summary>
     [JsonPropertyName("listen_overflows")] public long ListenOverflows { get; init; }
     /// <summary>SYNs or ACKs a listener dropped (ListenDrops).</summary>
@@ -190,6 +192,7 @@ public sealed record HostCounts
     public static HostCounts operator +(HostCounts a, HostCounts b) => new()
     {
         PortExhausted = a.PortExhausted + b.PortExhausted, TimeWaitRecycled = a.TimeWaitRecycled + b.TimeWaitRecycled,
+        TimeWaitReopened = a.TimeWaitReopened + b.TimeWaitReopened,
         ListenOverflows = a.ListenOverflows + b.ListenOverflows, ListenDrops = a.ListenDrops + b.ListenDrops,
         SynQueueFullDrops = a.SynQueueFullDrops + b.SynQueueFullDrops, SyncookiesSent = a.SyncookiesSent + b.SyncookiesSent,
         SyncookiesRecv = a.SyncookiesRecv + b.SyncookiesRecv, NoConnection = a.NoConnection + b.NoConnection,

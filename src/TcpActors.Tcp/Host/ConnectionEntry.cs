@@ -19,24 +19,63 @@ internal enum EntryRole : byte
 }
 
 /// <summary>
-/// The value stored per 4-tuple: 16 bytes (handle 4, role 1, padding 3, TIME_WAIT start 8), so a
-/// dictionary entry is 4 (hash) + 4 (next) + 16 (key) + 16 = 40 bytes plus a 4-byte bucket.
+/// The value stored per 4-tuple: 16 bytes (handle, role and two flags packed in 4, TIME_WAIT's
+/// RCV.NXT 4, a TIME_WAIT start or a request 8), so a dictionary entry is 4 (hash) + 4 (next) +
+/// 16 (key) + 16 = 40 bytes plus a 4-byte bucket — a million tuples are a million of these.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct ConnectionEntry
 {
-    /// <summary>The caller's handle for the endpoint that owns the tuple.</summary>
-    public int Handle;
+    /// <summary>The handles an entry can hold: 28 bits, signed (±134 million per host).</summary>
+    public const int MaxHandle = (1 << 27) - 1, MinHandle = -(1 << 27);
 
-    public EntryRole Role;
+    private const uint HandleMask = 0x0FFFFFFF;
 
-    /// <summary>True for a half-open entry that keeps its request (<see cref="Request"/>); fits in the padding after <see cref="Role"/>.</summary>
-    public bool HasRequest;
+    private const uint RoleMask = 0x3u << 28;
+    private const uint HasRequestBit = 1u << 30;
+    private const uint HasRcvNxtBit = 1u << 31;
+
+    /// <summary>Handle (low 28 bits, signed), role (2 bits), <see cref="HasRequest"/>, <see cref="HasTimeWaitRcvNxt"/>.</summary>
+    private uint _packed;
+
+    /// <summary>A TIME_WAIT entry's RCV.NXT, as Linux's timewait sock keeps <c>tw_rcv_nxt</c> to judge a new SYN for the tuple (<see cref="HasTimeWaitRcvNxt"/>).</summary>
+    public uint TimeWaitRcvNxt;
 
     /// <summary>When the tuple entered TIME_WAIT (ticks of virtual time); meaningful only in that role.</summary>
     public long TimeWaitSinceTicks;
 
-    /// <summary>A half-open entry keeps its request's ISS (high 32 bits) and IRS (low) here, as Linux's request sock does; <see cref="HasRequest"/> says it does.</summary>
+    /// <summary>The caller's handle for the endpoint that owns the tuple (<see cref="MinHandle"/> … <see cref="MaxHandle"/>).</summary>
+    public int Handle
+    {
+        readonly get => (int)(_packed << 4) >> 4;
+        set
+        {
+            if (value < MinHandle || value > MaxHandle) throw new ArgumentOutOfRangeException(nameof(value), value, $"a handle is {MinHandle} … {MaxHandle}");
+            _packed = (_packed & ~HandleMask) | ((uint)value & HandleMask);
+        }
+    }
+
+    public EntryRole Role
+    {
+        readonly get => (EntryRole)((_packed & RoleMask) >> 28);
+        set => _packed = (_packed & ~RoleMask) | ((uint)value << 28);
+    }
+
+    /// <summary>True for a half-open entry that keeps its request (<see cref="Request"/>).</summary>
+    public bool HasRequest
+    {
+        readonly get => (_packed & HasRequestBit) != 0;
+        set => _packed = value ? _packed | HasRequestBit : _packed & ~HasRequestBit;
+    }
+
+    /// <summary>True for a TIME_WAIT entry that keeps its connection's RCV.NXT (<see cref="TimeWaitRcvNxt"/>).</summary>
+    public bool HasTimeWaitRcvNxt
+    {
+        readonly get => (_packed & HasRcvNxtBit) != 0;
+        set => _packed = value ? _packed | HasRcvNxtBit : _packed & ~HasRcvNxtBit;
+    }
+
+    /// <summary>A half-open entry keeps its request's ISS (high 32 bits) and IRS (low) where a TIME_WAIT entry keeps its start, as Linux's request sock does; <see cref="HasRequest"/> says it does.</summary>
     public ulong Request
     {
         readonly get => (ulong)TimeWaitSinceTicks;

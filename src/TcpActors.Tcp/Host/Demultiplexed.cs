@@ -35,6 +35,9 @@ public readonly record struct Demultiplexed
     /// <summary>With <see cref="DemuxOutcome.Connection"/>: the connection is half-open, in its listener's SYN queue (see <see cref="TcpHost.CheckRequest"/>).</summary>
     public bool HalfOpen { get; init; }
 
+    /// <summary>With <see cref="DemuxOutcome.Connection"/>: the tuple is held in TIME_WAIT (see <see cref="TcpHost.TryReopenTimeWait"/>).</summary>
+    public bool TimeWait { get; init; }
+
     /// <summary>The listener when <see cref="Outcome"/> is <see cref="DemuxOutcome.Listener"/>.</summary>
     public Listener? Listener { get; init; }
 }

@@ -176,7 +176,11 @@ public sealed class TcpHost
         }
         if (_connections.TryGetValue(segment.ReceiverTuple, out var entry))
         {
-            return new Demultiplexed { Outcome = DemuxOutcome.Connection, Handle = entry.Handle, HalfOpen = entry.Role == EntryRole.HalfOpen };
+            return new Demultiplexed
+            {
+                Outcome = DemuxOutcome.Connection, Handle = entry.Handle,
+                HalfOpen = entry.Role == EntryRole.HalfOpen, TimeWait = entry.Role == EntryRole.TimeWait,
+            };
         }
         if (_listeners.TryGetValue(segment.DstPort, out var listener))
         {
@@ -541,7 +545,17 @@ public sealed class TcpHost
     /// socket at once (Linux tcp_time_wait(): "TCP: time wait bucket table overflow"). Calling it
     /// again for a tuple already in TIME_WAIT restarts its clock (a retransmitted FIN was re-ACKed).
     /// </summary>
-    public bool EnterTimeWait(in FourTuple tuple, int handle, TimeSpan now)
+    public bool EnterTimeWait(in FourTuple tuple, int handle, TimeSpan now) => EnterTimeWait(tuple, handle, now, null);
+
+    /// <summary>
+    /// <see cref="EnterTimeWait(in FourTuple, int, TimeSpan)"/>, keeping the connection's
+    /// <paramref name="rcvNxt"/> with the TIME_WAIT entry, as Linux's timewait sock keeps
+    /// <c>tw_rcv_nxt</c>, so that a new SYN for the tuple can reopen it (<see cref="TryReopenTimeWait"/>).
+    /// </summary>
+    public bool EnterTimeWait(in FourTuple tuple, int handle, TimeSpan now, SeqNum rcvNxt) =>
+        EnterTimeWait(tuple, handle, now, rcvNxt.Value);
+
+    private bool EnterTimeWait(in FourTuple tuple, int handle, TimeSpan now, uint? rcvNxt)
     {
         ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_connections, tuple);
         if (Unsafe.IsNullRef(ref entry) || entry.Handle != handle)
@@ -551,6 +565,7 @@ public sealed class TcpHost
         if (entry.Role == EntryRole.TimeWait)
         {
             entry.TimeWaitSinceTicks = now.Ticks;
+            if (rcvNxt is { } again) entry.TimeWaitRcvNxt = again;
             return true;
         }
         if (_timeWaitCount >= Options.MaxTwBuckets)
@@ -565,6 +580,8 @@ public sealed class TcpHost
         LeaveQueues(tuple, entry.Role);
         entry.Role = EntryRole.TimeWait;
         entry.TimeWaitSinceTicks = now.Ticks;
+        entry.HasTimeWaitRcvNxt = rcvNxt.HasValue;
+        entry.TimeWaitRcvNxt = rcvNxt ?? 0;
         _timeWaitCount++;
         if (InEphemeralRange(tuple.LocalPort))
         {
@@ -573,6 +590,31 @@ public sealed class TcpHost
             state.OldestTimeWaitSinceTicks = Math.Min(state.OldestTimeWaitSinceTicks, now.Ticks);
         }
         AssertInvariants();
+        return true;
+    }
+
+    /// <summary>
+    /// A SYN for a tuple held in TIME_WAIT, as Linux's <c>tcp_timewait_state_process()</c> judges
+    /// it (net/ipv4/tcp_minisocks.c; RFC 9293 §3.10.7.4 leaves it to the implementation, RFC 6191
+    /// describes the rule): a plain SYN whose sequence number is beyond the old connection's
+    /// RCV.NXT, arriving where a listener waits, ends the TIME_WAIT at once and opens a new
+    /// connection. True then: the tuple is free, <paramref name="handle"/> is the TIME_WAIT
+    /// endpoint to destroy, and the caller offers the SYN to the listener. (Linux starts the new
+    /// ISS at <c>tw_snd_nxt + 65537</c>; keeping SND.NXT too would cost every tuple 8 more bytes,
+    /// so the caller takes its clock-driven ISS, RFC 6528, which has moved on as well.) False
+    /// leaves the segment to the TIME_WAIT endpoint (which answers it with an ACK).
+    /// </summary>
+    public bool TryReopenTimeWait(in Segment syn, out int handle)
+    {
+        handle = -1;
+        if ((syn.Flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) != TcpFlags.Syn) return false;
+        FourTuple tuple = syn.ReceiverTuple;
+        if (!_connections.TryGetValue(tuple, out var entry) || entry.Role != EntryRole.TimeWait || !entry.HasTimeWaitRcvNxt) return false;
+        if (!_listeners.ContainsKey(tuple.LocalPort)) return false;
+        if (!(syn.Seq > new SeqNum(entry.TimeWaitRcvNxt))) return false;
+        handle = entry.Handle;
+        Counters.TimeWaitReopened++;
+        Release(tuple, handle);
         return true;
     }
 

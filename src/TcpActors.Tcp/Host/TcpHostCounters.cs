@@ -19,6 +19,9 @@ public sealed class TcpHostCounters
     /// <summary>TcpExt TWRecycled: connect() took a tuple over from a TIME_WAIT socket (tw_reuse).</summary>
     public long TimeWaitRecycled { get; internal set; }
 
+    /// <summary>TIME_WAIT tuples a new SYN reopened (<see cref="TcpHost.TryReopenTimeWait"/>; Linux counts no MIB for it, <c>ss</c> shows the new connection).</summary>
+    public long TimeWaitReopened { get; internal set; }
+
     /// <summary>
     /// Ports connect() looked at, over all calls: the cost of port selection. Not a kernel
     /// counter; it shows whether connect() stays O(1) (about one probe per call under churn,

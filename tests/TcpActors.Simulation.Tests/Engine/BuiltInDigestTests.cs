@@ -14,15 +14,15 @@ public class BuiltInDigestTests
 {
     private static readonly (string Scenario, string Digest)[] s_pins =
     [
-        ("churn-time-wait", "fd3d86006d221fdfa227d4c9c0ce02e1e1705e1a8ca63f8790ecda4ddc717aeb"),
-        ("lossy-handshake", "59bc185a9f92ff499c19341d6d9d134af8d8b60de4602766a7c7e6201c811938"),
-        ("partition-and-heal", "1b34ce714c5612218e87a30972da2d8ad9aad9e29b2b457be5ea7c835a4560b1"),
-        ("port-exhaustion", "aa2b39ac5380f2498e1fb0c8e253574f860d9f274ed60f1ebbc0e63f4ac9629c"),
-        ("rst-storm", "60c01c18e16f7f36074e77aa4824656b93fe417cf886e1626e832b00974beb5c"),
-        ("server-crash-keepalive", "73e1f7fa7662f6b13bb5ce2c3f0a9d5e7c04d68c4ec9344d2f4d1ad49a6d345d"),
-        ("simultaneous-close", "e41e15ab33cf40ec7e4ccf94d1a3b28304762eca14e4f759eda03d7f5d210d89"),
-        ("syn-flood-small-backlog", "4843e10fc4f03afd57f981449bdbd17563cd502a85a8ddc0caa40a63231cd63a"),
-        ("teardown-storm", "99221f04f882298de2c7d2e339a8f48cc3c103319329ea54ee424d2ca404c430"),
+        ("churn-time-wait", "7d94e7d0ee13ef600b04c9d5eac8006b75ad02e63fc6e94954cb67473d8b1ac8"),
+        ("lossy-handshake", "3f1c77da7c28ac92dd4d14f6d0c86e8c738d93405aa219d32278e39f3250f736"),
+        ("partition-and-heal", "c112170ba8ce66ba37fe92cc67e9f29fbe021f2ce64a9f936b460d58122976ed"),
+        ("port-exhaustion", "f8a28ce697d896bb7ddf6a18d07bb58e8ceef88757a1b0eb78486a474a840567"),
+        ("rst-storm", "ca4f8b942886b2aa9ea729d5b2cc99fc57a4fc5f8a0294107ebbceb43da121d0"),
+        ("server-crash-keepalive", "7c1f40c0d5dcc6b5d70b95a44fa81f86a0e14f51fe9025f1c8bd7b0092be3388"),
+        ("simultaneous-close", "d25f1f8662194448d323a0d742fae9d2d3d7e8ab1761d0d673d704908b339b9d"),
+        ("syn-flood-small-backlog", "44644a09472ae1f73f39e26fa8d5e25386e5d99d6e743f1dec2f75c62441a5ae"),
+        ("teardown-storm", "edc2f11b757d5f627328003825740aa3742698b105bebdc1df09e432ede621e3"),
     ];
 
     /// <summary>Every pin on every engine: each must give the simulated world the simulation engine gives.</summary>
