@@ -102,7 +102,7 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
                 }, awaitDashboard: options.Scrape);
             }
             // In the background too: the OTLP sink loads gRPC and protobuf (PendingLoggerSink).
-            if (settings.Otlp is { } otlp) otlpLog = Task.Run(() => RunLog.Otlp(otlp, settings.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : "tcpactors"));
+            if (settings.Otlp is { } otlp) otlpLog = Task.Run(() => RunLog.Otlp(otlp, settings.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : "tcpactors", settings.OtlpLogHeaders));
             var telemetry = new RunTelemetry(scenario, options.Shard, options.LiveControl, next, metrics, host, otlpLog)
             {
                 Scrape = prometheus ? new PrometheusScrape(host!) : null,
