@@ -195,14 +195,20 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
             var host = _host?.Host;
             bool started = host is not null && host.Wait(TimeSpan.FromSeconds(30)) && host.IsCompletedSuccessfully;
             if (started && Trace is not null) Trace.Emit(_scenario, _shard, _report);
-            // The final values, for whoever still scrapes: taken while the meter is alive.
-            Scrape?.Freeze();
             if (started)
             {
-                // Shutting the providers down makes the OTLP readers export once more and flushes
-                // the spans: the meter must still be alive then.
-                host!.Result.EndTelemetry();
-                host.Result.Release();
+                var shared = host!.Result;
+                if (shared.ServesDashboard)
+                {
+                    // The host stays up with the dashboard: the final values are taken for it and
+                    // the metrics port while the meter is alive, and the providers are shut down
+                    // now, which makes the OTLP readers export once more and flushes the spans.
+                    Scrape?.Freeze();
+                    shared.EndTelemetry();
+                }
+                // The last user stops the host: /metrics stops, then the providers are disposed
+                // (the final export, when EndTelemetry has not made it), with the meter still alive.
+                shared.Release();
             }
         }
         finally

@@ -43,11 +43,15 @@ internal sealed class TelemetryHost
     private readonly IHost _host;
     private int _users;
 
-    private TelemetryHost(IHost host, int users)
+    private TelemetryHost(IHost host, int users, bool servesDashboard)
     {
         _host = host;
         _users = users;
+        ServesDashboard = servesDashboard;
     }
+
+    /// <summary>True when the dashboard is one of its sites (then it may outlive the run's telemetry).</summary>
+    public bool ServesDashboard { get; }
 
     /// <summary>The host's services (the meter provider, the Prometheus exporter's options).</summary>
     public IServiceProvider Services => _host.Services;
@@ -84,7 +88,7 @@ internal sealed class TelemetryHost
         {
             host = Build(plan);
             host.StartAsync().GetAwaiter().GetResult();
-            return new TelemetryHost(host, (plan.Telemetry is null ? 0 : 1) + (plan.Dashboard is null ? 0 : 1));
+            return new TelemetryHost(host, (plan.Telemetry is null ? 0 : 1) + (plan.Dashboard is null ? 0 : 1), plan.Dashboard is not null);
         }
         catch
         {
