@@ -115,7 +115,7 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
         catch
         {
             // The host may be starting; it goes once started (a failed start disposed what it had).
-            if (host is not null) host.Host.ContinueWith(static started => { if (started.IsCompletedSuccessfully) started.Result.Release(); }, TaskScheduler.Default).Wait();
+            if (host is not null) host.WhenStarted().ContinueWith(static started => { if (started.IsCompletedSuccessfully) started.Result.Release(); }, TaskScheduler.Default).Wait();
             else metricsPort?.Dispose();
             metrics?.Dispose();
             otlpLog?.ContinueWith(static built => { if (built.IsCompletedSuccessfully) built.Result.Dispose(); }, TaskScheduler.Default).Wait();
@@ -160,7 +160,7 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
         _report = report;
         // The histograms are synchronous instruments: a value recorded before the provider
         // listens is lost, so the host started in the background must be there first.
-        _host?.Host.Wait();
+        _host?.WhenStarted().Wait();
         _metrics?.RecordDurations(report);
         _metrics?.OnEnded(TimeSpan.FromSeconds(report.VirtualSeconds));
     }
@@ -192,7 +192,7 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         try
         {
-            var host = _host?.Host;
+            var host = _host?.WhenStarted();
             bool started = host is not null && host.Wait(TimeSpan.FromSeconds(30)) && host.IsCompletedSuccessfully;
             if (started && Trace is not null) Trace.Emit(_scenario, _shard, _report);
             if (started)

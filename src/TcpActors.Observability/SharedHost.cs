@@ -23,14 +23,14 @@ internal sealed class SharedHost
         if (!awaitDashboard) _dashboard.TrySetResult(null);
     }
 
-    /// <summary>The host as it starts (faulted if it could not); whoever asks for it no longer waits for a dashboard.</summary>
-    public Task<TelemetryHost> Host
+    /// <summary>
+    /// The host's start (faulted if it could not). Asking for it means the host is needed now: it
+    /// no longer waits for a dashboard to join.
+    /// </summary>
+    public Task<TelemetryHost> WhenStarted()
     {
-        get
-        {
-            _dashboard.TrySetResult(null);
-            return _started;
-        }
+        _dashboard.TrySetResult(null);
+        return _started;
     }
 
     /// <summary>Puts the dashboard on the host, unless the host is already under way without one (then false).</summary>

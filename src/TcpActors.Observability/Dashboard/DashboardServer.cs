@@ -128,7 +128,7 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
         var site = new HostedSite(listener, server.HandleAsync);
         if (scrape is not null && scrape.Host.TryJoin(site))
         {
-            server._host = scrape.Host.Host;
+            server._host = scrape.Host.WhenStarted();
         }
         else
         {

@@ -20,7 +20,7 @@ public sealed class PrometheusScrape
         Host = host;
         _pipeline = new Lazy<RequestDelegate>(() =>
         {
-            var app = new ApplicationBuilder(Host.Host.GetAwaiter().GetResult().Services);
+            var app = new ApplicationBuilder(Host.WhenStarted().GetAwaiter().GetResult().Services);
             app.UseOpenTelemetryPrometheusScrapingEndpoint();
             return app.Build();
         });
@@ -58,7 +58,7 @@ public sealed class PrometheusScrape
 
     private string CollectNow()
     {
-        var host = Host.Host;
+        var host = Host.WhenStarted();
         // A failed start is reported where the host is used (RunTelemetry); here it is only "no metrics".
         if (!host.Wait(TimeSpan.FromSeconds(5)) || !host.IsCompletedSuccessfully) return "";
         var context = new DefaultHttpContext();

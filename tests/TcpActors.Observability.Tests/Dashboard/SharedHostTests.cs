@@ -85,7 +85,7 @@ public sealed class SharedHostTests
         await using var setup = new Setup();
 
         // One host: the dashboard joined the one the telemetry's scrape collects on.
-        Assert.Same(setup.Telemetry.Scrape!.Host.Host, setup.Dashboard.Started);
+        Assert.Same(setup.Telemetry.Scrape!.Host.WhenStarted(), setup.Dashboard.Started);
         await setup.Dashboard.Started.WaitAsync(TimeSpan.FromMinutes(1));
         string held = setup.Held[TcpState.TimeWait].ToString(System.Globalization.CultureInfo.InvariantCulture);
 
