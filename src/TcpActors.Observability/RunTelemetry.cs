@@ -22,8 +22,8 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
 {
     private readonly IRunObserver? _next;
     private readonly RunMetrics? _metrics;
-    /// <summary>The host; started in the background when nothing waits for it (no metrics port).</summary>
-    private readonly Task<TelemetryHost>? _host;
+    /// <summary>The host, started in the background (with the dashboard, when one joins it).</summary>
+    private readonly SharedHost? _host;
     /// <summary>The run's log events over OTLP (<c>--otlp</c>); outlives <see cref="_logger"/>.</summary>
     private readonly Task<Logger>? _otlpLog;
     private readonly Scenario _scenario;
@@ -34,7 +34,7 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
     private RunReport? _report;
     private int _disposed;
 
-    private RunTelemetry(Scenario scenario, string shard, Simulation.Live.LiveControl? live, IRunObserver? next, RunMetrics? metrics, Task<TelemetryHost>? host, Task<Logger>? otlpLog)
+    private RunTelemetry(Scenario scenario, string shard, Simulation.Live.LiveControl? live, IRunObserver? next, RunMetrics? metrics, SharedHost? host, Task<Logger>? otlpLog)
     {
         _scenario = scenario;
         _shard = shard;
@@ -69,7 +69,8 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
         var started = options.Started ?? DateTime.UtcNow;
         var settings = TelemetrySettings.Resolve(options);
         RunMetrics? metrics = null;
-        Task<TelemetryHost>? host = null;
+        SharedHost? host = null;
+        System.Net.Sockets.Socket? metricsPort = null;
         Task<Logger>? otlpLog = null;
         try
         {
@@ -77,25 +78,35 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
             if (settings.Otlp is not null || prometheus)
             {
                 metrics = new RunMetrics(scenario.Name, options.Shard, new ChaosProgress(scenario, options.LiveControl));
+                // The metrics port is bound here, at once: a port in use is a usage error, and
+                // nothing may be written then. The host takes the socket over.
+                if (settings.MetricsPort is { } port) metricsPort = MetricsEndpoint.Listen(port);
                 // The host's own log (Kestrel's, the SDK's): warnings for people, like the run's.
                 var people = options.People;
                 var peopleLevel = options.PeopleLog ? Serilog.Events.LogEventLevel.Warning : (Serilog.Events.LogEventLevel?)null;
-                // Loading and starting the host, the SDK and the exporters takes 0.1-0.2 s
-                // (assembly loading, JIT): do it while the run starts. Nothing is lost: the
-                // instruments read the latest snapshot whenever the provider first collects, the
-                // spans are written at the end, and a scrape waits for the host
-                // (PrometheusScrape.Collect). A metrics port is bound first, synchronously: a port
-                // in use is a usage error, and nothing may be written then.
-                host = settings.MetricsPort is not null
-                    ? Task.FromResult(TelemetryHost.Start(settings, prometheus, RunLog.Create(null, people, peopleLevel)))
-                    : Task.Run(() => TelemetryHost.Start(settings, prometheus, RunLog.Create(null, people, peopleLevel)));
+                var metricsSocket = metricsPort;
+                // Loading and starting the host, the SDK and the exporters takes 0.1-1.4 s
+                // (assembly loading, JIT): it goes on in the background while the run starts.
+                // Nothing is lost: the instruments read the latest snapshot whenever the provider
+                // first collects, the spans are written at the end, a scrape of the metrics port
+                // waits in its listen backlog, and an in-process one waits for the host
+                // (PrometheusScrape.Collect). With Scrape a dashboard is to share the host, which
+                // then starts once the dashboard has joined it (DashboardServer.Start).
+                host = new SharedHost(dashboard => new HostPlan
+                {
+                    Telemetry = settings,
+                    Prometheus = prometheus,
+                    Log = RunLog.Create(null, people, peopleLevel),
+                    Metrics = metricsSocket,
+                    Dashboard = dashboard,
+                }, awaitDashboard: options.Scrape);
             }
             // In the background too: the OTLP sink loads gRPC and protobuf (PendingLoggerSink).
-            if (settings.Otlp is { } otlp) otlpLog = Task.Run(() => RunLog.Otlp(otlp, settings.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : "tcpactors"));
+            if (settings.Otlp is { } otlp) otlpLog = Task.Run(() => RunLog.Otlp(otlp, settings.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : "tcpactors", settings.OtlpLogHeaders));
             var telemetry = new RunTelemetry(scenario, options.Shard, options.LiveControl, next, metrics, host, otlpLog)
             {
                 Scrape = prometheus ? new PrometheusScrape(host!) : null,
-                Endpoint = settings.MetricsPort is not null ? new MetricsEndpoint(host!.Result.MetricsPort!.Value) : null,
+                Endpoint = metricsPort is not null ? new MetricsEndpoint(((System.Net.IPEndPoint)metricsPort.LocalEndPoint!).Port) : null,
                 Trace = settings.Otlp is not null ? new RunTrace(started) : null,
             };
             if (options.LogFile is not null || options.PeopleLog) telemetry.StartLog(options.LogFile, options.People, options.PeopleLog);
@@ -103,8 +114,9 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
         }
         catch
         {
-            // The host may still be starting; it goes once started (a failed start has nothing to dispose).
-            host?.ContinueWith(static started => { if (started.IsCompletedSuccessfully) started.Result.Dispose(); }, TaskScheduler.Default).Wait();
+            // The host may be starting; it goes once started (a failed start disposed what it had).
+            if (host is not null) host.WhenStarted().ContinueWith(static started => { if (started.IsCompletedSuccessfully) started.Result.Release(); }, TaskScheduler.Default).Wait();
+            else metricsPort?.Dispose();
             metrics?.Dispose();
             otlpLog?.ContinueWith(static built => { if (built.IsCompletedSuccessfully) built.Result.Dispose(); }, TaskScheduler.Default).Wait();
             throw;
@@ -148,7 +160,7 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
         _report = report;
         // The histograms are synchronous instruments: a value recorded before the provider
         // listens is lost, so the host started in the background must be there first.
-        _host?.Wait();
+        _host?.WhenStarted().Wait();
         _metrics?.RecordDurations(report);
         _metrics?.OnEnded(TimeSpan.FromSeconds(report.VirtualSeconds));
     }
@@ -170,18 +182,34 @@ public sealed class RunTelemetry : IRunObserver, IDisposable
         Interlocked.Exchange(ref _logger, null)?.Dispose();
     }
 
-    /// <summary>Writes the trace, exports the last values (OTLP), stops <c>/metrics</c>, closes the log.</summary>
+    /// <summary>
+    /// Writes the trace, exports the last values (OTLP), closes the log, and lets the host go:
+    /// <c>/metrics</c> stops with it, unless the dashboard still serves on it — then both answer
+    /// with the final values until the dashboard is disposed.
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         try
         {
-            if (_host is not null && Trace is not null && _host.Wait(TimeSpan.FromSeconds(30)) && _host.IsCompletedSuccessfully)
-                Trace.Emit(_scenario, _shard, _report);
-            // Stopping the host stops /metrics, then disposes the providers, which makes the OTLP
-            // readers export once more and flushes the spans: the meter must still be alive then.
-            Scrape?.Stop();
-            if (_host is not null && _host.Wait(TimeSpan.FromSeconds(30)) && _host.IsCompletedSuccessfully) _host.Result.Dispose();
+            var host = _host?.WhenStarted();
+            bool started = host is not null && host.Wait(TimeSpan.FromSeconds(30)) && host.IsCompletedSuccessfully;
+            if (started && Trace is not null) Trace.Emit(_scenario, _shard, _report);
+            if (started)
+            {
+                var shared = host!.Result;
+                if (shared.ServesDashboard)
+                {
+                    // The host stays up with the dashboard: the final values are taken for it and
+                    // the metrics port while the meter is alive, and the providers are shut down
+                    // now, which makes the OTLP readers export once more and flushes the spans.
+                    Scrape?.Freeze();
+                    shared.EndTelemetry();
+                }
+                // The last user stops the host: /metrics stops, then the providers are disposed
+                // (the final export, when EndTelemetry has not made it), with the meter still alive.
+                shared.Release();
+            }
         }
         finally
         {

@@ -18,8 +18,11 @@ public sealed record TelemetryOptions
     public int? MetricsPort { get; init; }
 
     /// <summary>
-    /// Keep a Prometheus scrape of the run's meter (<see cref="RunTelemetry.Scrape"/>) without
-    /// serving it: the dashboard serves <c>/metrics</c> on its own port. Implied by <see cref="MetricsPort"/>.
+    /// Keep a Prometheus scrape of the run's meter (<see cref="RunTelemetry.Scrape"/>) for the
+    /// dashboard, which serves <c>/metrics</c> on its own port behind its token, and have the
+    /// dashboard share the run's host: given that scrape, <c>Dashboard.DashboardServer.Start</c> joins
+    /// it, and the host starts once it has (or once anything else needs it, such as an in-process
+    /// scrape). The scrape alone is implied by <see cref="MetricsPort"/>.
     /// </summary>
     public bool Scrape { get; init; }
 

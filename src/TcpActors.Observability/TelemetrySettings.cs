@@ -35,6 +35,9 @@ internal sealed record TelemetrySettings
     /// <summary>The port of <c>/metrics</c>; null serves none.</summary>
     public int? MetricsPort { get; init; }
 
+    /// <summary>The headers the OTLP log sink sends (<see cref="Logging.OtlpHeaders"/>); empty without OTLP.</summary>
+    public IReadOnlyDictionary<string, string> OtlpLogHeaders { get; init; } = new Dictionary<string, string>();
+
     /// <summary>How often OTLP exports metrics; null: 1 s unless <c>OTEL_METRIC_EXPORT_INTERVAL</c> says otherwise.</summary>
     public TimeSpan? OtlpExportInterval { get; init; }
 
@@ -76,7 +79,12 @@ internal sealed record TelemetrySettings
                 throw new TelemetrySettingsException($"{Source(MetricsPortKey)}: must be a port number 0-65535; got '{port}'");
             metricsPort = n;
         }
-        return new TelemetrySettings { Configuration = configuration, Otlp = otlp, MetricsPort = metricsPort, OtlpExportInterval = options.OtlpExportInterval };
+        IReadOnlyDictionary<string, string> logHeaders = new Dictionary<string, string>();
+        // The SDK reads these for the metrics and the spans; the log sink is told them here. Only
+        // with OTLP on: a run that exports nothing has nothing to refuse them for.
+        if (otlp is not null && !Logging.OtlpHeaders.TryForLogs(name => configuration[name], out logHeaders, out string headersProblem))
+            throw new TelemetrySettingsException(headersProblem);
+        return new TelemetrySettings { Configuration = configuration, Otlp = otlp, MetricsPort = metricsPort, OtlpExportInterval = options.OtlpExportInterval, OtlpLogHeaders = logHeaders };
     }
 
     private static string Source(string key) => $"{EnvironmentPrefix}{key.ToUpperInvariant()} (or {key} in {SettingsFile})";

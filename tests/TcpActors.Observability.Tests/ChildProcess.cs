@@ -21,10 +21,14 @@ internal static class ChildProcess
     public static ChildOutcome TcpActors(string workingDirectory, params string[] args) =>
         Run("dotnet", workingDirectory, [Path.Combine(AppContext.BaseDirectory, "tcpactors.dll"), .. args]);
 
+    /// <summary>Runs <c>tcpactors ARGS</c> with <paramref name="environment"/> added to the test's own.</summary>
+    public static ChildOutcome TcpActors(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Run("dotnet", workingDirectory, [Path.Combine(AppContext.BaseDirectory, "tcpactors.dll"), .. args], environment);
+
     /// <summary>Runs <c>tshark ARGS</c> (the Debian package, installed by ./test.sh from .ci/apt-packages).</summary>
     public static ChildOutcome Tshark(params string[] args) => Run("tshark", Path.GetTempPath(), args);
 
-    public static ChildOutcome Run(string program, string workingDirectory, IEnumerable<string> args)
+    public static ChildOutcome Run(string program, string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(RequiredProgram.Find(program))
         {
@@ -36,6 +40,7 @@ internal static class ChildProcess
         foreach (string a in args) start.ArgumentList.Add(a);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

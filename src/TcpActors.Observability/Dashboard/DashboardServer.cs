@@ -4,13 +4,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using TcpActors.Observability.Prometheus;
 using TcpActors.Simulation.Live;
 using TcpActors.Simulation.Reporting;
@@ -40,14 +34,21 @@ namespace TcpActors.Observability.Dashboard;
 /// token (401). A change must be <c>application/json</c> (415) of at most 64 KB (413) with exactly
 /// the fields of its kind (400 naming the field). Refusals are <c>application/problem+json</c>
 /// (RFC 9457) in plain words, and change nothing.
+/// <para>
+/// It is served by the run's generic host (<see cref="TelemetryHost"/>), the one that carries the
+/// meter, the exporters and <c>--metrics-port</c>'s <c>/metrics</c>: a site of its own there, on
+/// its own socket, whose connections reach this handler and nothing else (the metrics port's
+/// <c>/metrics</c>, which needs no token, is not served on the dashboard's port). Without the run's
+/// telemetry (<c>scrape</c> null) it has a host of its own.
+/// </para>
 /// </remarks>
 public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposable
 {
     /// <summary>The largest body a change may have: one chaos is a few dozen bytes.</summary>
     public const int BodyLimitBytes = 64 * 1024;
 
-    /// <summary>The web application, once started in the background (<see cref="Start"/>).</summary>
-    private readonly Task<KestrelServer> _app;
+    /// <summary>The host it is served on, once started in the background (<see cref="Start"/>).</summary>
+    private Task<TelemetryHost> _host = null!;
     private readonly DashboardFeed _feed;
     private readonly LiveControl? _control;
     private readonly PrometheusScrape? _scrape;
@@ -56,10 +57,9 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
     private readonly IRunObserver? _next;
     private readonly Scenario _scenario;
     private readonly CancellationTokenSource _stopping = new();
-    private volatile string? _frozenMetrics;
     private int _disposed;
 
-    private DashboardServer(Socket listener, DashboardFeed feed, Scenario scenario, LiveControl? control, PrometheusScrape? scrape, DashboardToken token, DashboardOrigin origin, IRunObserver? next)
+    private DashboardServer(DashboardFeed feed, Scenario scenario, LiveControl? control, PrometheusScrape? scrape, DashboardToken token, DashboardOrigin origin, IRunObserver? next)
     {
         _origin = origin;
         _feed = feed;
@@ -68,7 +68,6 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
         _scrape = scrape;
         _token = token;
         _next = next;
-        _app = Task.Factory.StartNew(() => Serve(listener), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>The page's address, e.g. <c>http://127.0.0.1:8643/</c>.</summary>
@@ -92,7 +91,9 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
     /// <summary>
     /// Starts serving the dashboard of a run of <paramref name="scenario"/>. Chaos posted to the
     /// API goes to <paramref name="control"/> (null: the API refuses changes); <c>/metrics</c>
-    /// answers from <paramref name="scrape"/> (null: 404). Samples are passed on to <paramref name="next"/>.
+    /// answers from <paramref name="scrape"/> (null: 404), and the dashboard is served by the
+    /// run's host that scrape collects on (<see cref="RunTelemetry.Scrape"/>), unless that host is
+    /// already under way without it. Samples are passed on to <paramref name="next"/>.
     /// </summary>
     /// <exception cref="DashboardException">The port is in use, or a non-loopback address was asked for without a token.</exception>
     public static DashboardServer Start(Scenario scenario, DashboardOptions options, LiveControl? control, PrometheusScrape? scrape, IRunObserver? next = null)
@@ -103,14 +104,13 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
             throw new DashboardException($"--dashboard-host {options.Address}: binding to anything but loopback needs --dashboard-token");
 
         // The socket is bound and listening here, at once: a port in use is the caller's error
-        // before anything is written, and the URL is known. Kestrel and ASP.NET Core (0.05-0.2 s of
-        // start-up, mostly JIT) start in the background on that socket while the run begins; a
-        // browser that comes first waits in the listen backlog, it is not refused.
+        // before anything is written, and the URL is known. The host (Kestrel and ASP.NET Core,
+        // 0.1-1.4 s of start-up, mostly JIT) starts in the background on that socket while the run
+        // begins; a browser that comes first waits in the listen backlog, it is not refused.
         Socket listener;
         try
         {
-            listener = SocketTransportOptions.CreateDefaultBoundListenSocket(new IPEndPoint(options.Address, options.Port));
-            listener.Listen(512);
+            listener = TelemetryHost.Listen(new IPEndPoint(options.Address, options.Port));
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressNotAvailable)
         {
@@ -122,63 +122,25 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
                 $"--port {options.Port}: cannot listen on {options.Address}:{options.Port} ({e.Message}); pick another port, or 0 for any free one", e);
         }
         int bound = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        var server = new DashboardServer(listener, new DashboardFeed(scenario, control, options.TimeScale), scenario, control, scrape,
+        var server = new DashboardServer(new DashboardFeed(scenario, control, options.TimeScale), scenario, control, scrape,
             DashboardToken.GivenOrRandom(options.Token), new DashboardOrigin(options.Address, bound), next);
         server.Url = new Uri($"http://{DashboardOrigin.Format(options.Address, bound)}/");
+        var site = new HostedSite(listener, server.HandleAsync);
+        if (scrape is not null && scrape.Host.TryJoin(site))
+        {
+            server._host = scrape.Host.WhenStarted();
+        }
+        else
+        {
+            // A host of its own, with nothing but this site: no meter, no exporters, no log.
+            server._host = Task.Factory.StartNew(() => TelemetryHost.Start(new HostPlan { Dashboard = site }),
+                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
         return server;
     }
 
-    /// <summary>Starts Kestrel on the bound <paramref name="listener"/>, which it takes over.</summary>
-    /// <remarks>
-    /// Kestrel alone, without the generic host, dependency injection, configuration or logging of a
-    /// <c>WebApplication</c>: this page and its API need none of them, and building them was most of
-    /// the server's start-up. The start runs synchronously on a thread of its own.
-    /// </remarks>
-    private KestrelServer Serve(Socket listener)
-    {
-        KestrelServer? server = null;
-        try
-        {
-            var kestrel = new KestrelServerOptions
-            {
-                AddServerHeader = false,
-                // Kestrel asks its options for services while it builds the connection pipeline; none are registered.
-                ApplicationServices = new EmptyServices(),
-            };
-            kestrel.Listen((IPEndPoint)listener.LocalEndPoint!, l => l.Protocols = HttpProtocols.Http1);
-            var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions { CreateBoundListenSocket = _ => listener }), NullLoggerFactory.Instance);
-            server = new KestrelServer(Options.Create(kestrel), transport, NullLoggerFactory.Instance);
-            server.StartAsync(new Application(this), CancellationToken.None).GetAwaiter().GetResult();
-            return server;
-        }
-        catch
-        {
-            server?.Dispose();
-            listener.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Kestrel's view of the dashboard: one <see cref="HttpContext"/> per request, handled by <see cref="HandleAsync"/>.</summary>
-    private sealed class Application(DashboardServer dashboard) : IHttpApplication<HttpContext>
-    {
-        public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
-
-        public Task ProcessRequestAsync(HttpContext context) => dashboard.HandleAsync(context);
-
-        public void DisposeContext(HttpContext context, Exception? exception)
-        {
-        }
-    }
-
-    /// <summary>No services: what Kestrel looks up optionally (diagnostics, metrics) it then does without.</summary>
-    private sealed class EmptyServices : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => null;
-    }
-
     /// <summary>Done when the server has started answering (it listens from <see cref="Start"/> on); faulted if it could not.</summary>
-    public Task Started => _app;
+    public Task Started => _host;
 
     /// <inheritdoc/>
     public void OnSample(LiveSnapshot snapshot)
@@ -196,6 +158,12 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
 
     private async Task HandleAsync(HttpContext context)
     {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            // Stopped, while the host still serves the run's telemetry for a moment: as a closed port would.
+            context.Abort();
+            return;
+        }
         HttpRequest request = context.Request;
         context.Response.Headers.XContentTypeOptions = "nosniff";
         if (!_origin.AdmitsHost(request))
@@ -345,19 +313,12 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
     /// Takes the final scrape (call after the run's histograms are recorded, before the meter
     /// provider is disposed) and serves it from now on: the dashboard outlives the run's meter.
     /// </summary>
-    public void FreezeMetrics()
-    {
-        if (_scrape is null) return;
-        _frozenMetrics = _scrape.Collect();
-    }
+    public void FreezeMetrics() => _scrape?.Freeze();
 
     private async Task Metrics(HttpContext context)
     {
         if (_scrape is null) { await Problem(context, 404, "no metrics in this dashboard"); return; }
-        string text = _frozenMetrics ?? _scrape.Collect();
-        // A scrape that began just before the final one and collected after the provider was
-        // gone gets nothing; the final values are there by then.
-        if (text.Length == 0 && _frozenMetrics is { } frozen) text = frozen;
+        string text = _scrape.Collect();
         context.Response.ContentType = PrometheusScrape.ContentType;
         await context.Response.WriteAsync(text, context.RequestAborted);
     }
@@ -427,26 +388,26 @@ public sealed class DashboardServer : IRunObserver, IAsyncDisposable, IDisposabl
         });
     }
 
-    /// <summary>Stops serving: open event streams end, then the listener closes.</summary>
+    /// <summary>
+    /// Stops serving: open event streams end, then the host is let go; it stops (and the listener
+    /// closes) once the run's telemetry has let it go too.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _stopping.Cancel();
         _feed.Close();
-        KestrelServer server;
+        TelemetryHost host;
         try
         {
-            server = await _app.ConfigureAwait(false);
+            host = await _host.ConfigureAwait(false);
         }
         catch (Exception)
         {
             // It never started (the caller saw that through Started); there is nothing to stop.
-            _stopping.Dispose();
             return;
         }
-        await server.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        server.Dispose();
-        _stopping.Dispose();
+        await host.ReleaseAsync().ConfigureAwait(false);
     }
 
     /// <summary>Stops serving.</summary>

@@ -54,9 +54,11 @@ public static class RunLog
     /// <summary>
     /// A logger that sends every event of Information and up over OTLP (Serilog.Sinks.OpenTelemetry)
     /// to the collector of <paramref name="target"/>: the same one as the metrics, at its logs
-    /// path for OTLP/HTTP. The sink batches in the background; disposing it sends what is left.
+    /// path for OTLP/HTTP, with <paramref name="headers"/> on every request
+    /// (<c>OTEL_EXPORTER_OTLP_HEADERS</c>, <see cref="OtlpHeaders"/>). The sink batches in the
+    /// background; disposing it sends what is left.
     /// </summary>
-    public static Logger Otlp(OtlpTarget target, string serviceName)
+    public static Logger Otlp(OtlpTarget target, string serviceName, IReadOnlyDictionary<string, string>? headers = null)
     {
         return new LoggerConfiguration().MinimumLevel.Information()
             .WriteTo.OpenTelemetry(o =>
@@ -66,6 +68,9 @@ public static class RunLog
                 o.LogsEndpoint = target.EndpointFor(OtlpTarget.HttpLogsPath).ToString();
                 o.Protocol = target.Protocol == OpenTelemetry.Exporter.OtlpExportProtocol.Grpc ? OtlpProtocol.Grpc : OtlpProtocol.HttpProtobuf;
                 o.ResourceAttributes = new Dictionary<string, object> { ["service.name"] = serviceName };
+                if (headers is not null) foreach (var (name, value) in headers) o.Headers[name] = value;
+                // The environment is ours to read (TelemetrySettings: it may come from appsettings.json
+                // too, and the endpoint is the command line's), so the sink reads none of it.
             }, ignoreEnvironment: true)
             .CreateLogger();
     }

@@ -4,39 +4,63 @@ using Microsoft.AspNetCore.Http;
 namespace TcpActors.Observability.Prometheus;
 
 /// <summary>
-/// The run's Prometheus exposition as text, for a server other than the run's own
-/// <c>/metrics</c> (the dashboard's): each <see cref="Collect"/> sends one in-process request,
-/// without a socket, through OpenTelemetry's Prometheus scraping middleware on the run's
-/// <see cref="TelemetryHost"/>, so the text is the exporter's own, from the same meter provider
-/// that feeds OTLP.
+/// The run's Prometheus exposition as text, for a page other than the metrics port's own
+/// <c>/metrics</c> (the dashboard's, behind its token): each <see cref="Collect"/> sends one
+/// in-process request, without a socket, through OpenTelemetry's Prometheus scraping middleware
+/// on the run's <see cref="TelemetryHost"/>, so the text is the exporter's own, from the same
+/// meter provider that feeds OTLP. A dashboard given this scrape serves on the same host
+/// (<see cref="Dashboard.DashboardServer.Start"/>).
 /// </summary>
 public sealed class PrometheusScrape
 {
-    /// <summary>The host, being started in the background when nothing waits for it (<see cref="RunTelemetry"/>).</summary>
-    private readonly Task<TelemetryHost> _host;
     private readonly Lazy<RequestDelegate> _pipeline;
-    private volatile bool _stopped;
 
-    internal PrometheusScrape(Task<TelemetryHost> host)
+    internal PrometheusScrape(SharedHost host)
     {
-        _host = host;
+        Host = host;
         _pipeline = new Lazy<RequestDelegate>(() =>
         {
-            var app = new ApplicationBuilder(_host.GetAwaiter().GetResult().Services);
+            var app = new ApplicationBuilder(Host.WhenStarted().GetAwaiter().GetResult().Services);
             app.UseOpenTelemetryPrometheusScrapingEndpoint();
             return app.Build();
         });
     }
 
+    /// <summary>The host the scrape collects on, which a dashboard may join.</summary>
+    internal SharedHost Host { get; }
+
     /// <summary>The content type of the text exposition format the exporter answers a plain request with.</summary>
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    /// <summary>Collects now and returns the metrics as Prometheus text; empty once the run's telemetry is gone.</summary>
+    /// <summary>
+    /// Collects now and returns the metrics as Prometheus text; once <see cref="Freeze"/> has
+    /// been called, the final text; empty when there is nothing to collect from.
+    /// </summary>
     public string Collect()
     {
-        if (_stopped) return "";
+        if (Host.FinalMetrics is { } final) return final;
+        string text = CollectNow();
+        // A scrape that began just before the final one and collected after the provider was
+        // gone gets nothing; the final values are there by then.
+        return text.Length == 0 && Host.FinalMetrics is { } frozen ? frozen : text;
+    }
+
+    /// <summary>
+    /// Takes the final scrape (call after the run's histograms are recorded, before the meter
+    /// provider is disposed) and answers with it from then on, here and on the metrics port:
+    /// they outlive the run's meter. A second call keeps the first one's text.
+    /// </summary>
+    internal void Freeze()
+    {
+        if (Host.FinalMetrics is not null) return;
+        Host.FinalMetrics = CollectNow();
+    }
+
+    private string CollectNow()
+    {
+        var host = Host.WhenStarted();
         // A failed start is reported where the host is used (RunTelemetry); here it is only "no metrics".
-        if (!_host.Wait(TimeSpan.FromSeconds(5)) || !_host.IsCompletedSuccessfully) return "";
+        if (!host.Wait(TimeSpan.FromSeconds(5)) || !host.IsCompletedSuccessfully) return "";
         var context = new DefaultHttpContext();
         context.Request.Method = HttpMethods.Get;
         context.Request.Path = "/metrics";
@@ -52,7 +76,4 @@ public sealed class PrometheusScrape
         }
         return context.Response.StatusCode == StatusCodes.Status200OK ? System.Text.Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length) : "";
     }
-
-    /// <summary>The host is stopping: later collections answer empty.</summary>
-    internal void Stop() => _stopped = true;
 }

@@ -21,6 +21,10 @@ internal sealed class OtlpReceiver : IAsyncDisposable
     private readonly List<byte[]> _bodies = [];
     private readonly List<byte[]> _logBodies = [];
     private readonly List<byte[]> _traceBodies = [];
+    private readonly Dictionary<string, List<Dictionary<string, string>>> _headers = new()
+    {
+        ["metrics"] = [], ["logs"] = [], ["traces"] = [],
+    };
 
     private OtlpReceiver(WebApplication app, int port)
     {
@@ -63,6 +67,15 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The request headers of every request of <paramref name="signal"/> (metrics, logs, traces)
+    /// so far, in order, by lower-case name (for gRPC, the call's metadata).
+    /// </summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> HeadersOf(string signal)
+    {
+        lock (_bodies) return [.. _headers[signal]];
+    }
+
     public static async Task<OtlpReceiver> StartAsync(bool grpc = false)
     {
         int port = TestRuns.FreePort();
@@ -78,7 +91,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
             {
                 using var body = new MemoryStream();
                 await context.Request.Body.CopyToAsync(body);
-                receiver!.Keep(signal, body.ToArray());
+                receiver!.Keep(signal, body.ToArray(), context.Request.Headers);
                 // An empty Export…ServiceResponse: full success (OTLP specification, "Full Success").
                 context.Response.ContentType = "application/x-protobuf";
             });
@@ -89,7 +102,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
                 byte[] frame = body.ToArray();
                 // 1 byte compressed flag (0), 4 bytes big-endian length, the message.
                 int length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(1, 4));
-                receiver!.Keep(signal, frame.AsSpan(5, length).ToArray());
+                receiver!.Keep(signal, frame.AsSpan(5, length).ToArray(), context.Request.Headers);
                 context.Response.ContentType = "application/grpc";
                 await context.Response.Body.WriteAsync(new byte[5]); // an empty Export…ServiceResponse
                 context.Response.AppendTrailer("grpc-status", "0");
@@ -100,9 +113,14 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         return receiver;
     }
 
-    private void Keep(string signal, byte[] message)
+    private void Keep(string signal, byte[] message, IHeaderDictionary headers)
     {
-        lock (_bodies) (signal switch { "metrics" => _bodies, "logs" => _logBodies, _ => _traceBodies }).Add(message);
+        var kept = headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal);
+        lock (_bodies)
+        {
+            (signal switch { "metrics" => _bodies, "logs" => _logBodies, _ => _traceBodies }).Add(message);
+            _headers[signal].Add(kept);
+        }
     }
 
     public async ValueTask DisposeAsync()

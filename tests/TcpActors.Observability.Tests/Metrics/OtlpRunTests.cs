@@ -66,6 +66,78 @@ public sealed partial class OtlpRunTests
         Assert.InRange(chaos.EndNanos, chaos.StartNanos, simulate.EndNanos);
     }
 
+    /// <summary>
+    /// <c>OTEL_EXPORTER_OTLP_HEADERS</c> (a collector's token, a tenant) goes with every request of
+    /// every signal: the metrics and the spans (the SDK reads it) and the log (told by us), its
+    /// values percent-decoded as the OpenTelemetry specification says (<c>%20</c> a space, <c>+</c> a plus).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Otel_exporter_otlp_headers_go_with_the_log_as_with_the_metrics_and_the_spans(bool grpc)
+    {
+        await using var receiver = await OtlpReceiver.StartAsync(grpc);
+        using var folder = new TemporaryFolder();
+
+        var run = ChildProcess.TcpActors(folder.Path, new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_HEADERS"] = "authorization=Bearer%20s3cret, x-tenant = storm+lab ," },
+            "run", "teardown-storm", "--couples", "20", "--duration", "30s", "--quiet", "--out", Path.Combine(folder.Path, "out"),
+            "--otlp", grpc ? receiver.GrpcUrl : receiver.MetricsUrl);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        foreach (string signal in (string[])["logs", "metrics", "traces"])
+        {
+            var requests = receiver.HeadersOf(signal);
+            Assert.True(requests.Count > 0, $"no {signal} arrived");
+            Assert.All(requests, headers =>
+            {
+                Assert.Equal("Bearer s3cret", headers.GetValueOrDefault("authorization"));
+                Assert.Equal("storm+lab", headers.GetValueOrDefault("x-tenant"));
+            });
+        }
+    }
+
+    [Fact]
+    public async Task Otel_exporter_otlp_logs_headers_takes_the_place_of_the_general_headers_for_the_log_only()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        using var folder = new TemporaryFolder();
+        var environment = new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_HEADERS"] = "x-tenant=storm-lab",
+            ["OTEL_EXPORTER_OTLP_LOGS_HEADERS"] = "x-logs=only%3Dhere%2C%20thanks",
+        };
+
+        var run = ChildProcess.TcpActors(folder.Path, environment,
+            "run", "teardown-storm", "--couples", "20", "--duration", "30s", "--quiet", "--out", Path.Combine(folder.Path, "out"), "--otlp", receiver.MetricsUrl);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.NotEmpty(receiver.HeadersOf("logs"));
+        Assert.All(receiver.HeadersOf("logs"), headers =>
+        {
+            // Split at the raw commas first: an encoded one is part of its value.
+            Assert.Equal("only=here, thanks", headers.GetValueOrDefault("x-logs"));
+            Assert.False(headers.ContainsKey("x-tenant"));
+        });
+        Assert.All(receiver.HeadersOf("metrics"), headers =>
+        {
+            Assert.Equal("storm-lab", headers.GetValueOrDefault("x-tenant"));
+            Assert.False(headers.ContainsKey("x-logs"));
+        });
+    }
+
+    [Fact]
+    public void Otlp_headers_that_are_not_a_key_value_list_are_a_usage_error_naming_the_variable()
+    {
+        using var folder = new TemporaryFolder();
+
+        var run = ChildProcess.TcpActors(folder.Path, new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_LOGS_HEADERS"] = "Bearer s3cret" },
+            "run", "teardown-storm", "--couples", "20", "--duration", "30s", "--quiet", "--out", Path.Combine(folder.Path, "out"), "--otlp", "http://127.0.0.1:1");
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("OTEL_EXPORTER_OTLP_LOGS_HEADERS: \"Bearer s3cret\" is not key=value", run.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "out")));
+    }
+
     [GeneratedRegex(@"digest: ([0-9a-f]{64})")]
     private static partial Regex DigestLine();
 }

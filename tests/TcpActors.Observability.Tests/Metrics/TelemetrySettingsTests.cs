@@ -39,6 +39,20 @@ public sealed class TelemetrySettingsTests
         Assert.Equal(0, settings.MetricsPort);
     }
 
+    [Fact]
+    public void Otlp_headers_from_the_environment_reach_the_log_sink_and_are_checked_only_when_otlp_is_on()
+    {
+        var environment = new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_HEADERS"] = "authorization=Bearer%20s3cret" };
+        var settings = TelemetrySettings.Resolve(new TelemetryOptions(), new Dictionary<string, string?>(environment) { ["TCPACTORS_OTLP"] = "http://collector:4318" });
+        Assert.Equal("Bearer s3cret", settings.OtlpLogHeaders["authorization"]);
+
+        var bad = new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_HEADERS"] = "s3cret" };
+        Assert.Empty(TelemetrySettings.Resolve(new TelemetryOptions(), bad).OtlpLogHeaders);
+        var error = Assert.Throws<TelemetrySettingsException>(() =>
+            TelemetrySettings.Resolve(new TelemetryOptions(), new Dictionary<string, string?>(bad) { ["TCPACTORS_OTLP"] = "http://collector:4318" }));
+        Assert.StartsWith("OTEL_EXPORTER_OTLP_HEADERS: \"s3cret\" is not key=value", error.Message);
+    }
+
     [Theory]
     [InlineData("TCPACTORS_OTLP", "collector:4317", "TCPACTORS_OTLP (or Otlp in appsettings.json): --otlp must be an http:// or https:// URL")]
     [InlineData("TCPACTORS_METRICSPORT", "ninety", "TCPACTORS_METRICSPORT (or MetricsPort in appsettings.json): must be a port number 0-65535; got 'ninety'")]
