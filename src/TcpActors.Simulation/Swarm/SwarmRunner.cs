@@ -77,7 +77,7 @@ public static class SwarmRunner
         if (loaded.Scenario != swarm.Scenario)
             return new SeedResult { Swarm = swarm, Report = null, Failures = ["scenario: the written file does not load back to the generated scenario"] };
 
-        RunReport report = SimulationRunner.Run(loaded.Scenario, new SimulationOptions { Threads = 1, TraceCouples = 0, EndpointFaults = faults });
+        RunReport report = SimulationRunner.Run(loaded.Scenario, new SimulationOptions { Engine = settings.Engine, Threads = 1, TraceCouples = 0, EndpointFaults = faults });
         return new SeedResult { Swarm = swarm, Report = report, Failures = LivenessCheck.Failures(swarm, report) };
     }
 }

@@ -8,6 +8,9 @@ namespace TcpActors.Simulation.Swarm;
 /// </summary>
 public sealed record SwarmSettings
 {
+    /// <summary>The engine every seed runs on; null for the simulation engine.</summary>
+    public ISimulationEngine? Engine { get; init; }
+
     /// <summary>Couples per seed (<c>--couples</c>); default 200.</summary>
     public int Couples { get; init; } = 200;
 
