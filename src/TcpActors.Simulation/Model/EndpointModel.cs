@@ -83,6 +83,8 @@ internal sealed class EndpointModel
     private bool _timerPending;
     /// <summary>The instant the endpoint entered its current state (for the census's pass-throughs).</summary>
     private long _stateSinceTicks;
+    /// <summary>True while a SYN cookie's ACK makes this endpoint (see <see cref="AcceptCookieAck"/>).</summary>
+    private bool _cookieBirth;
 
     /// <summary>Global couple index, or -1 for an endpoint of no couple (a SYN flood's child).</summary>
     public readonly int Couple;
@@ -139,7 +141,11 @@ internal sealed class EndpointModel
     public HostEffects AcceptCookieAck(IEndpointContext context, in Segment ack, SeqNum cookie)
     {
         _startTicks = context.Now.Ticks;
+        // Linux makes the child from the ACK (cookie_v4_check) in SYN_RECV and moves it on at once:
+        // it never sat in the SYN queue, so it does not count as having passed through SYN_RECEIVED.
+        _cookieBirth = true;
         _tcp.AcceptCookieAck(context.Now, ack, cookie, new Sink(this, context));
+        _cookieBirth = false;
         ScheduleActiveClose(context);
         return AfterCall(context);
     }
@@ -351,7 +357,7 @@ internal sealed class EndpointModel
     {
         TimeSpan now = context.Now;
         _world.Telemetry.Move(now, from, to, PassedThrough(now, from));
-        _stateSinceTicks = now.Ticks;
+        _stateSinceTicks = _cookieBirth && to == TcpState.SynReceived ? long.MinValue : now.Ticks;
         if (to != TcpState.Closed && _tcp.SndUna > _tcp.SndNxt) SequenceViolation(context);
         if (IsTraced)
         {
