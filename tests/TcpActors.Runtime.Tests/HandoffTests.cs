@@ -103,3 +103,33 @@ public class HandoffTests
         Assert.Equal(new object[] { 1, 2, 3 }, recorder.Messages);
     }
 }
+
+public class SlicedRunTests
+{
+    [Fact]
+    public void A_run_in_slices_stops_at_each_limit_and_ends_where_an_unsliced_run_ends()
+    {
+        var whole = new ActorSystem();
+        var sliced = new ActorSystem();
+        var a = new Recorder();
+        var b = new Recorder();
+        ActorRef ra = whole.Spawn(a), rb = sliced.Spawn(b);
+        for (int i = 0; i < 10; i++)
+        {
+            ra.Tell(i, TimeSpan.FromMilliseconds(i));
+            rb.Tell(i, TimeSpan.FromMilliseconds(i));
+        }
+        ra.Tell(99, TimeSpan.FromSeconds(5));
+        rb.Tell(99, TimeSpan.FromSeconds(5));
+
+        whole.RunUntil(TimeSpan.FromSeconds(1));
+        int slices = 1;
+        while (!sliced.RunUntil(TimeSpan.FromSeconds(1), maxEvents: 3)) slices++;
+
+        Assert.Equal(4, slices);
+        Assert.Equal(a.Messages, b.Messages);
+        Assert.Equal(whole.Now, sliced.Now);
+        Assert.Equal(TimeSpan.FromSeconds(1), sliced.Now);
+        Assert.Equal(TimeSpan.FromSeconds(5), sliced.NextEventTime);
+    }
+}
