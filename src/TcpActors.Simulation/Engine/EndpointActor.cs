@@ -17,15 +17,16 @@ internal sealed class EndpointActor : Actor, IEndpointContext,
     IReceive<RstProbe>, IReceive<ForgeRst>
 {
     private readonly ShardRefs _refs;
-    private readonly ActorRef _host;
+    /// <summary>Its host's index (its role is the endpoint's side): an index, not a two-word ref, on each of millions of endpoints.</summary>
+    private readonly int _hostIndex;
     private readonly EndpointModel _model;
     private TimerId _tcpTimer;
     private long _armedTicks = long.MaxValue;
 
-    public EndpointActor(ShardRefs refs, ActorRef host, EndpointModel model)
+    public EndpointActor(ShardRefs refs, int hostIndex, EndpointModel model)
     {
         _refs = refs;
-        _host = host;
+        _hostIndex = hostIndex;
         _model = model;
     }
 
@@ -100,7 +101,8 @@ internal sealed class EndpointActor : Actor, IEndpointContext,
         if (effects != HostEffects.None)
         {
             TcpEndpoint tcp = _model.Tcp;
-            System.Handoff(_host, new EndpointNews(effects, tcp.Tuple, _model.Handle, tcp.RcvNxt));
+            ActorRef host = _refs.Host(_model.Side == TraceSide.Client ? HostRole.Client : HostRole.Server, _hostIndex);
+            System.Handoff(host, new EndpointNews(effects, tcp.Tuple, _model.Handle, tcp.RcvNxt));
         }
         if (_model.IsFinished && IsAlive) Stop();
     }

@@ -112,7 +112,7 @@ internal sealed class HostActor : Actor,
     private ActorRef SpawnEndpoint(int couple, int handle, TraceSide side)
     {
         var model = new EndpointModel(_refs.World, couple, handle, side, Now);
-        ActorRef endpoint = System.Spawn(new EndpointActor(_refs, Self, model));
+        ActorRef endpoint = System.Spawn(new EndpointActor(_refs, _kernel.Index, model));
         if (handle >= _endpoints.Length) Array.Resize(ref _endpoints, Math.Max(handle + 1, _endpoints.Length * 2));
         _endpoints[handle] = endpoint;
         return endpoint;
