@@ -294,13 +294,8 @@ public sealed class ActorSystem
         EnterLoop();
         try
         {
-            long limit = time.Ticks;
-            long delivered = RunTo(limit);
-            if (_nowTicks < limit)
-            {
-                _nowTicks = limit;
-                for (int i = 0; i < _activeCount; i++) _active[i].Follow(limit);
-            }
+            long delivered = RunTo(time.Ticks);
+            AdvanceTo(time.Ticks);
             return delivered;
         }
         finally
@@ -322,17 +317,8 @@ public sealed class ActorSystem
         try
         {
             long limit = time.Ticks;
-            long delivered = DrainHandoffs();
-            while (delivered < maxEvents && TryPop(limit) is { } queue)
-            {
-                if (queue.DeliverHead(this)) delivered += 1 + DrainHandoffs();
-            }
-            if (delivered >= maxEvents && NextQueueTimeAtOrBefore(limit)) return false;
-            if (_nowTicks < limit)
-            {
-                _nowTicks = limit;
-                for (int i = 0; i < _activeCount; i++) _active[i].Follow(limit);
-            }
+            if (RunTo(limit, maxEvents) >= maxEvents && NextQueue() is { } queue && queue.HeadTime <= limit) return false;
+            AdvanceTo(limit);
             return true;
         }
         finally
@@ -341,8 +327,13 @@ public sealed class ActorSystem
         }
     }
 
-    /// <summary>Whether an event (a stale timer entry counts) is due by <paramref name="limitTicks"/>.</summary>
-    private bool NextQueueTimeAtOrBefore(long limitTicks) => NextQueue() is { } queue && queue.HeadTime <= limitTicks;
+    /// <summary>Sets <see cref="Now"/> to <paramref name="limitTicks"/> if it is later (every queue follows).</summary>
+    private void AdvanceTo(long limitTicks)
+    {
+        if (_nowTicks >= limitTicks) return;
+        _nowTicks = limitTicks;
+        for (int i = 0; i < _activeCount; i++) _active[i].Follow(limitTicks);
+    }
 
     /// <summary>
     /// Delivers every event due strictly before <paramref name="time"/> (including those sent
@@ -366,11 +357,11 @@ public sealed class ActorSystem
     }
 
     /// <summary>The loop: pending hand-offs, then every event due by <paramref name="limitTicks"/>,
-    /// each followed by the hand-offs its handler made.</summary>
-    private long RunTo(long limitTicks)
+    /// each followed by the hand-offs its handler made, until <paramref name="maxEvents"/> are delivered.</summary>
+    private long RunTo(long limitTicks, long maxEvents = long.MaxValue)
     {
         long delivered = DrainHandoffs();
-        while (TryPop(limitTicks) is { } queue)
+        while (delivered < maxEvents && TryPop(limitTicks) is { } queue)
         {
             if (queue.DeliverHead(this)) delivered += 1 + DrainHandoffs();
         }
@@ -384,15 +375,9 @@ public sealed class ActorSystem
     public long RunUntilIdle(long maxEvents = long.MaxValue)
     {
         EnterLoop();
-        long delivered = 0;
         try
         {
-            delivered += DrainHandoffs();
-            while (delivered < maxEvents && TryPop(long.MaxValue) is { } queue)
-            {
-                if (queue.DeliverHead(this)) delivered += 1 + DrainHandoffs();
-            }
-            return delivered;
+            return RunTo(long.MaxValue, maxEvents);
         }
         finally
         {

@@ -6,8 +6,8 @@ namespace TcpActors.Simulation.Engine;
 
 /// <summary>
 /// Opens the shard's couples at their planned times (all at once, over a span, at a rate, or as
-/// churn): for each due couple it records the couple's decisions in the ledger and asks the
-/// client host to connect, which spawns the client endpoint. Endpoints exist only from here on
+/// churn): for each due couple it counts it opened in the ledger and asks the client host to
+/// connect, which spawns the client endpoint (whose model draws the couple's decisions). Endpoints exist only from here on
 /// (lazy spawning). One wake-up per distinct open time, never a message per couple queued in advance.
 /// </summary>
 internal sealed class WorkloadActor(ShardRefs refs, int[] couples) : Actor, IReceive<WorkloadDue>
@@ -28,7 +28,7 @@ internal sealed class WorkloadActor(ShardRefs refs, int[] couples) : Actor, IRec
         if (_next < couples.Length && Plan.OpenAt(couples[_next]) <= Now)
         {
             int couple = couples[_next++];
-            refs.World.Ledger.Open(couple, Plan.Decide(couple));
+            refs.World.Ledger.Open();
             System.Handoff(refs.Host(HostRole.Client, Plan.ClientHostOf(couple)), new OpenCouple(couple));
             System.Handoff(Self, default(WorkloadDue));
             return;

@@ -15,8 +15,4 @@ internal enum CoupleFlags : byte
     Leaks = 8,
     /// <summary>The couple stays open and silent (idle), with keepalive if the workload says so.</summary>
     Idle = 16,
-    /// <summary>The couple has opened (its client called connect()).</summary>
-    Opened = 32,
-    /// <summary>The couple has an outcome.</summary>
-    Ended = 64,
 }

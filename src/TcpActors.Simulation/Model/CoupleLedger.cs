@@ -14,7 +14,8 @@ namespace TcpActors.Simulation.Model;
 /// </summary>
 internal sealed class CoupleLedger
 {
-    private readonly CoupleFlags[] _flags;
+    /// <summary>Couples whose client is gone (their outcome pending or settled).</summary>
+    private readonly bool[] _ended;
     /// <summary>The earliest reason so far, as outcome + 1 (0: none).</summary>
     private readonly byte[] _reason;
     /// <summary>When that reason came: ticks · 2 + side (client 0, server 1), the order reasons are compared in.</summary>
@@ -28,7 +29,7 @@ internal sealed class CoupleLedger
 
     public CoupleLedger(int couples, ITraceSink? trace, int traceCouples)
     {
-        _flags = new CoupleFlags[couples];
+        _ended = new bool[couples];
         _reason = new byte[couples];
         _reasonKey = new long[couples];
         _trace = trace is null ? null : new SettlingTrace(this, trace);
@@ -60,14 +61,8 @@ internal sealed class CoupleLedger
     /// instant first settles the couples that ended before it, so the trace stays in time order.</summary>
     public ITraceSink? Trace => _trace;
 
-    public CoupleFlags FlagsOf(int couple) => _flags[couple];
-
-    /// <summary>The couple's client connects now, with the decisions of <paramref name="flags"/>.</summary>
-    public void Open(int couple, CoupleFlags flags)
-    {
-        _flags[couple] = flags | CoupleFlags.Opened;
-        Opened++;
-    }
+    /// <summary>The couple's client connects now.</summary>
+    public void Open() => Opened++;
 
     /// <summary>A side of the couple met <paramref name="outcome"/>'s reason at <paramref name="now"/>.</summary>
     public void Reason(int couple, CoupleOutcome outcome, TimeSpan now, TraceSide side)
@@ -87,12 +82,12 @@ internal sealed class CoupleLedger
     public void End(int couple, TimeSpan now)
     {
         SettleBefore(now.Ticks);
-        if ((_flags[couple] & CoupleFlags.Ended) != 0)
+        if (_ended[couple])
         {
             DoubleOutcomes++;
             return;
         }
-        _flags[couple] |= CoupleFlags.Ended;
+        _ended[couple] = true;
         _pendingInstant = now.Ticks;
         _pending.Add(couple);
     }

@@ -30,10 +30,7 @@ internal sealed class RunCensus
     private readonly Stack<CensusSteps> _spare = new();
     private readonly long[,] _current;
     private readonly long[] _sum = new long[States];
-    private readonly long[] _min = new long[States];
-    private readonly long[] _max = new long[States];
-    private readonly long[] _peak = new long[States];
-    private readonly long[] _peakAtTicks = new long[States];
+    private readonly CensusMarks _marks = new();
     private readonly long[] _before = new long[States];
     private readonly long[] _passed = new long[States];
     private readonly int[] _head;
@@ -123,8 +120,8 @@ internal sealed class RunCensus
     public (long Count, TimeSpan At) Peak(TcpState state)
     {
         if (_only is not null) return _only.Peak(state);
-        if (_shards == 1) return (_peak[(int)state], TimeSpan.FromTicks(_peakAtTicks[(int)state]));
-        lock (_lock) return (_peak[(int)state], TimeSpan.FromTicks(_peakAtTicks[(int)state]));
+        if (_shards == 1) return _marks.Peak(state);
+        lock (_lock) return _marks.Peak(state);
     }
 
     private bool AnyFinished()
@@ -201,7 +198,7 @@ internal sealed class RunCensus
     private void MergeSteps(long endTicks, CensusSteps?[] steps)
     {
         bool first = Series.Rows == 0;
-        for (int s = 0; s < States; s++) _min[s] = _max[s] = _sum[s];
+        _marks.StartInterval(_sum);
         // The shards' steps in time order: one instant at a time, every shard's steps of that
         // instant applied before the sum is judged (DESIGN.md §7: the count at an instant).
         while (true)
@@ -239,22 +236,13 @@ internal sealed class RunCensus
             }
             for (int s = 0; s < States; s++)
             {
-                if ((dirty & (1 << s)) == 0) continue;
-                long c = _sum[s];
-                // As one shard judges it (StateCensus): the higher of before and after, plus the pass-throughs.
-                long held = _passed[s] == 0 ? c : Math.Max(_before[s], c) + _passed[s];
-                if (held > _max[s]) _max[s] = held;
-                if (c < _min[s]) _min[s] = c;
-                if (held > _peak[s])
-                {
-                    _peak[s] = held;
-                    _peakAtTicks[s] = instant;
-                }
+                // As one shard judges it (StateCensus): the same rule, over the sum.
+                if ((dirty & (1 << s)) != 0) _marks.Judge(s, instant, _before[s], _sum[s], _passed[s]);
             }
         }
         // Row 0 is the single instant t = 0: its bounds are its counts.
-        if (first) for (int s = 0; s < States; s++) _min[s] = _max[s] = _sum[s];
-        Series.Add(TimeSpan.FromTicks(endTicks), _sum, _min, _max);
+        if (first) _marks.StartInterval(_sum);
+        Series.Add(TimeSpan.FromTicks(endTicks), _sum, _marks.Min, _marks.Max);
     }
 }
 

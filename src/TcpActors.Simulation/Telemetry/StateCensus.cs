@@ -33,10 +33,7 @@ internal sealed class StateCensus
     /// <summary>Endpoints (and listeners) per state now, indexed by <see cref="TcpState"/>.</summary>
     public readonly long[] Counts = new long[States];
 
-    private readonly long[] _min = new long[States];
-    private readonly long[] _max = new long[States];
-    private readonly long[] _peak = new long[States];
-    private readonly long[] _peakAtTicks = new long[States];
+    private readonly CensusMarks _marks = new();
     /// <summary>A dirty state's count before the current instant.</summary>
     private readonly long[] _before = new long[States];
     /// <summary>Endpoints that entered and left a state within the current instant.</summary>
@@ -113,15 +110,8 @@ internal sealed class StateCensus
             dirty &= dirty - 1;
             long c = Counts[s];
             long passed = _passed[s];
-            long held = passed == 0 ? c : Math.Max(_before[s], c) + passed;
             _passed[s] = 0;
-            if (held > _max[s]) _max[s] = held;
-            if (c < _min[s]) _min[s] = c;
-            if (held > _peak[s])
-            {
-                _peak[s] = held;
-                _peakAtTicks[s] = _instant;
-            }
+            _marks.Judge(s, _instant, _before[s], c, passed);
             Steps?.Add(_instant, s, c);
             if (passed != 0) Steps?.AddPassed(_instant, s, passed);
         }
@@ -136,12 +126,9 @@ internal sealed class StateCensus
     {
         if (nowTicks != _instant) Settle(nowTicks);
         Commit();
-        for (int s = 0; s < States; s++)
-        {
-            min[s] = _min[s];
-            max[s] = _max[s];
-            _min[s] = _max[s] = Counts[s];
-        }
+        _marks.Min.CopyTo(min);
+        _marks.Max.CopyTo(max);
+        _marks.StartInterval(Counts);
     }
 
     /// <summary>
@@ -151,11 +138,11 @@ internal sealed class StateCensus
     public void Begin()
     {
         Commit();
-        for (int s = 0; s < States; s++) _min[s] = _max[s] = Counts[s];
+        _marks.StartInterval(Counts);
     }
 
     /// <summary>The highest count <paramref name="state"/> had at any instant so far, and the first instant it had it.</summary>
-    public (long Count, TimeSpan At) Peak(TcpState state) => (_peak[(int)state], TimeSpan.FromTicks(_peakAtTicks[(int)state]));
+    public (long Count, TimeSpan At) Peak(TcpState state) => _marks.Peak(state);
 }
 
 /// <summary>
